@@ -1,0 +1,164 @@
+package io.hourglass.common.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Loads and validates settings once, at the edge. Precedence, highest first:
+ * {@code --set key=value} &gt; {@code --conf FILE} &gt; {@code conf/datasets/<dataset>.conf} &gt;
+ * {@code conf/application.conf} (both shipped in the jar from the project's {@code conf/} folder).
+ * Every problem surfaces as a one-line {@link BadConfigException} naming the key and the value.
+ */
+public final class HourglassConfig {
+  private static final String ROOT = "hourglass";
+  private final Config config;
+
+  private HourglassConfig(Config config) {
+    this.config = config;
+  }
+
+  /**
+   * @param dataset dataset whose {@code conf/datasets/<dataset>.conf} is layered in, or empty
+   * @param confFile a user's HOCON file, or empty
+   * @param overrides {@code key=value} pairs; a key without the {@code hourglass.} prefix gets it
+   */
+  public static HourglassConfig load(Optional<String> dataset, Optional<Path> confFile, List<String> overrides) {
+    Config layered = parseOverrides(overrides);
+    if (confFile.isPresent()) {
+      Path file = confFile.get();
+      if (!Files.isRegularFile(file)) {
+        throw new BadConfigException("--conf " + file + ": no such file");
+      }
+      layered = layered.withFallback(parse(() -> ConfigFactory.parseFile(file.toFile(),
+          ConfigParseOptions.defaults().setAllowMissing(false)), "--conf " + file));
+    }
+    if (dataset.isPresent()) {
+      String resource = "conf/datasets/" + dataset.get() + ".conf";
+      layered = layered.withFallback(parse(() -> ConfigFactory.parseResources(resource), resource));
+    }
+    layered = layered.withFallback(parse(() -> ConfigFactory.parseResources("conf/application.conf"), "conf/application.conf"));
+    try {
+      return new HourglassConfig(layered.resolve());
+    } catch (ConfigException e) {
+      throw new BadConfigException(oneLine(e.getMessage()), e);
+    }
+  }
+
+  /** The settings every job shares. */
+  public Settings settings() {
+    Map<String, String> sparkConf = new LinkedHashMap<>();
+    Config extra = get("hourglass.spark.conf", config::getConfig);
+    for (Map.Entry<String, ConfigValue> e : extra.entrySet()) {
+      sparkConf.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
+    }
+    return new Settings(
+        get("hourglass.raw-root", config::getString),
+        get("hourglass.warehouse", config::getString),
+        new SparkSettings(
+            get("hourglass.spark.master", config::getString),
+            get("hourglass.spark.shuffle-partitions", config::getInt),
+            sparkConf));
+  }
+
+  /** The validated settings of one dataset; an unknown dataset is a bad setting. */
+  public DatasetSettings dataset(String name) {
+    String p = ROOT + ".datasets." + name;
+    if (!config.hasPath(p)) {
+      throw new BadConfigException("unknown dataset '" + name + "': no conf/datasets/" + name
+          + ".conf in the jar and no " + p + " in --conf");
+    }
+    return new DatasetSettings(
+        name,
+        get(p + ".stream", config::getString),
+        get(p + ".table", config::getString),
+        enumOf(p + ".format", TableFormat.class),
+        get(p + ".schema.raw", config::getString),
+        get(p + ".schema.table", config::getString),
+        enumOf(p + ".input.on-corrupt-file", CorruptFilePolicy.class),
+        get(p + ".window.late", config::getDuration),
+        get(p + ".window.future", config::getDuration),
+        enumOf(p + ".pii.email", PiiMode.class),
+        get(p + ".pii.hmac-key-env", config::getString),
+        get(p + ".max-reject-rate", config::getDouble));
+  }
+
+  /** The resolved configuration, for settings a job reads itself. */
+  public Config raw() {
+    return config;
+  }
+
+  private <T> T get(String key, Function<String, T> getter) {
+    try {
+      return getter.apply(key);
+    } catch (ConfigException.Missing e) {
+      throw new BadConfigException(key + " is not set");
+    } catch (ConfigException e) {
+      Object value = config.hasPathOrNull(key) && !config.getIsNull(key) ? config.getValue(key).unwrapped() : null;
+      throw BadConfigException.of(key, value, oneLine(e.getMessage()));
+    }
+  }
+
+  private <E extends Enum<E>> E enumOf(String key, Class<E> type) {
+    String value = get(key, config::getString);
+    try {
+      return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      StringBuilder allowed = new StringBuilder();
+      for (E constant : type.getEnumConstants()) {
+        allowed.append(allowed.length() == 0 ? "" : " | ").append(constant.name().toLowerCase(Locale.ROOT));
+      }
+      throw BadConfigException.of(key, value, "must be one of " + allowed);
+    }
+  }
+
+  private static Config parseOverrides(List<String> overrides) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (String o : overrides) {
+      int eq = o.indexOf('=');
+      if (eq <= 0) {
+        throw new BadConfigException("--set '" + o + "': expected key=value");
+      }
+      String key = o.substring(0, eq).trim();
+      String value = o.substring(eq + 1).trim();
+      map.put(key.startsWith(ROOT + ".") ? key : ROOT + "." + key, value);
+    }
+    try {
+      return ConfigFactory.parseMap(map, "--set");
+    } catch (ConfigException e) {
+      throw new BadConfigException("--set: " + oneLine(e.getMessage()), e);
+    }
+  }
+
+  private static Config parse(java.util.function.Supplier<Config> parser, String origin) {
+    try {
+      return parser.get();
+    } catch (ConfigException e) {
+      throw new BadConfigException(origin + ": " + oneLine(e.getMessage()), e);
+    }
+  }
+
+  private static String oneLine(String message) {
+    return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+  }
+
+  /** Parses a HOCON duration such as {@code 6h} or {@code 10m}, naming {@code key} when it is bad. */
+  public static Duration duration(String key, String text) {
+    try {
+      return ConfigFactory.parseMap(Map.of("d", text)).getDuration("d");
+    } catch (ConfigException e) {
+      throw BadConfigException.of(key, text, "not a duration (e.g. 60m, 1h)");
+    }
+  }
+}

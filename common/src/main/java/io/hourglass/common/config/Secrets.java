@@ -1,0 +1,40 @@
+package io.hourglass.common.config;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Secrets come from the environment (or the AWS default chain, for S3), never from a committed file,
+ * and are never printed: messages name the variable, not its value.
+ */
+public final class Secrets {
+  /** Shortest HMAC key accepted, in bytes (UTF-8 of the variable's value). */
+  public static final int MIN_HMAC_KEY_BYTES = 16;
+
+  private Secrets() {}
+
+  /**
+   * The dataset's HMAC key, or empty when the dataset drops email. A missing or short key is a bad
+   * configuration (exit 2) that says how to fix it.
+   */
+  public static Optional<byte[]> hmacKey(DatasetSettings dataset, Map<String, String> env) {
+    if (dataset.email() == PiiMode.DROP) {
+      return Optional.empty();
+    }
+    String var = dataset.hmacKeyEnv();
+    String value = env.get(var);
+    String fix = "; set it (" + MIN_HMAC_KEY_BYTES + "+ bytes, from your secret store), or set hourglass.datasets."
+        + dataset.name() + ".pii.email = drop";
+    if (value == null || value.isEmpty()) {
+      throw new BadConfigException("environment variable " + var + " is not set: dataset " + dataset.name()
+          + " hashes email with HMAC-SHA256" + fix);
+    }
+    byte[] key = value.getBytes(StandardCharsets.UTF_8);
+    if (key.length < MIN_HMAC_KEY_BYTES) {
+      throw new BadConfigException("environment variable " + var + " holds a key of " + key.length
+          + " bytes, too short for HMAC-SHA256" + fix);
+    }
+    return Optional.of(key);
+  }
+}

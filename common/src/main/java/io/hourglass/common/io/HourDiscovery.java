@@ -1,0 +1,50 @@
+package io.hourglass.common.io;
+
+import io.hourglass.common.config.Hour;
+import io.hourglass.common.config.Locations;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Finds the raw objects of one arrival hour under the Firehose layout
+ * {@code <raw-root>/<stream>/YYYY/MM/DD/HH/}. It lists only that prefix, once, so a bucket holding
+ * years of other hours costs one listing. Hidden objects ({@code _*}, {@code .*}) and folders are skipped.
+ */
+public final class HourDiscovery {
+  private final Configuration hadoopConf;
+
+  public HourDiscovery(Configuration hadoopConf) {
+    this.hadoopConf = hadoopConf;
+  }
+
+  public HourInput discover(String rawRoot, String stream, Hour hour) {
+    String folder = Locations.join(rawRoot, stream, hour.folder());
+    Path path = new Path(folder);
+    try {
+      FileSystem fs = path.getFileSystem(hadoopConf);
+      FileStatus[] listed;
+      try {
+        listed = fs.listStatus(path);
+      } catch (FileNotFoundException e) {
+        return new HourInput(folder, false, List.of());
+      }
+      List<InputFile> files = new ArrayList<>();
+      for (FileStatus s : listed) {
+        String name = s.getPath().getName();
+        if (s.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+          files.add(new InputFile(s.getPath().toString(), s.getLen()));
+        }
+      }
+      return new HourInput(folder, true, files);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + folder + ": " + e.getMessage(), e);
+    }
+  }
+}

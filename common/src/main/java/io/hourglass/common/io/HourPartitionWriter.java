@@ -1,0 +1,178 @@
+package io.hourglass.common.io;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.hourglass.common.RunFailedException;
+import io.hourglass.common.config.Locations;
+import io.hourglass.common.config.TableFormat;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Replaces exactly what one run owns in a partitioned table: every directory whose last partition
+ * level is {@code <owner>=<value>} (e.g. {@code dt=* /hour=* /ingest_hour=2026112010}). Other values are
+ * never touched; a directory the previous run wrote that this run does not produce is removed.
+ *
+ * <p>Parquet and Avro: the rows are written to {@code <table>/_staging/<owner>=<value>/<run>/}, counted
+ * back from storage and checked against what the caller expects, and only then swapped in (old owned
+ * directories deleted, staged ones moved into place). Delta: one {@code replaceWhere} commit, which is
+ * atomic by itself. Readers that need the hour complete wait for the run's manifest, written after this.
+ */
+public final class HourPartitionWriter {
+  private final SparkSession spark;
+
+  public HourPartitionWriter(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  /**
+   * @param root table root URI
+   * @param partitionColumns partition columns, outermost first; the last one is the owner column
+   * @param ownerValue the value this run owns
+   * @param schema the table schema, for reading back what was written
+   */
+  public record Target(String root, TableFormat format, List<String> partitionColumns, String ownerValue, StructType schema) {
+    public Target {
+      if (partitionColumns.isEmpty()) {
+        throw new IllegalArgumentException("A target needs at least its owner partition column, cannot be: " + partitionColumns);
+      }
+      partitionColumns = List.copyOf(partitionColumns);
+    }
+
+    public String ownerColumn() {
+      return partitionColumns.get(partitionColumns.size() - 1);
+    }
+
+    /** The glob, relative to a root, of the directories this run owns. */
+    String ownedGlob() {
+      StringBuilder sb = new StringBuilder();
+      for (String c : partitionColumns.subList(0, partitionColumns.size() - 1)) {
+        sb.append(c).append("=*/");
+      }
+      return sb.append(ownerColumn()).append('=').append(ownerValue).toString();
+    }
+  }
+
+  /**
+   * What landed.
+   *
+   * @param rowsByDirectory rows per owned directory (relative to the root), counted back from storage
+   */
+  public record Outcome(String root, Map<String, Long> rowsByDirectory) {
+    public long rows() {
+      return rowsByDirectory.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /**
+   * Writes {@code rows} as the new content of what {@code target} owns.
+   *
+   * @param expectedRows the row count the caller's accounts expect; a different count fails the run
+   *     (before anything is published, for Parquet and Avro)
+   * @param beforePublish runs just before the visible swap (e.g. withdrawing the hour's manifest)
+   */
+  public Outcome replace(Target target, Dataset<Row> rows, long expectedRows, String runId, Runnable beforePublish) {
+    return target.format() == TableFormat.DELTA
+        ? replaceDelta(target, rows, expectedRows, beforePublish)
+        : replaceFiles(target, rows, expectedRows, runId, beforePublish);
+  }
+
+  private Outcome replaceFiles(Target target, Dataset<Row> rows, long expectedRows, String runId, Runnable beforePublish) {
+    String stagingOwner = Locations.join(target.root(), "_staging", target.ownerColumn() + "=" + target.ownerValue());
+    String staging = Locations.join(stagingOwner, runId);
+    try {
+      FileSystem fs = new Path(target.root()).getFileSystem(spark.sparkContext().hadoopConfiguration());
+      fs.delete(new Path(stagingOwner), true); // leftovers of an attempt that died
+      rows.write()
+          .format(target.format().sparkFormat())
+          .mode(SaveMode.ErrorIfExists)
+          .partitionBy(target.partitionColumns().toArray(String[]::new))
+          .save(staging);
+      Map<String, Long> counted = countByDirectory(
+          spark.read().format(target.format().sparkFormat()).schema(target.schema()).load(staging), target);
+      Outcome staged = new Outcome(target.root(), counted);
+      if (staged.rows() != expectedRows) {
+        fs.delete(new Path(stagingOwner), true);
+        throw new RunFailedException(String.format(
+            "%s: wrote %d rows but the run's accounts expect %d; nothing was published", target.root(), staged.rows(), expectedRows));
+      }
+      beforePublish.run();
+      Path root = new Path(target.root());
+      for (FileStatus old : glob(fs, root, target.ownedGlob())) {
+        fs.delete(old.getPath(), true);
+        deleteEmptyParents(fs, old.getPath().getParent(), root);
+      }
+      for (String dir : counted.keySet()) {
+        Path from = new Path(staging + "/" + dir);
+        Path to = new Path(target.root() + "/" + dir);
+        fs.mkdirs(to.getParent());
+        if (!fs.rename(from, to)) {
+          throw new RunFailedException("could not move " + from + " to " + to + "; re-run the hour");
+        }
+      }
+      fs.delete(new Path(stagingOwner), true);
+      return staged;
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + target.root() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Outcome replaceDelta(Target target, Dataset<Row> rows, long expectedRows, Runnable beforePublish) {
+    beforePublish.run();
+    rows.write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .option("replaceWhere", target.ownerColumn() + " = '" + target.ownerValue().replace("'", "''") + "'")
+        .partitionBy(target.partitionColumns().toArray(String[]::new))
+        .save(target.root());
+    Dataset<Row> owned = spark.read().format("delta").load(target.root())
+        .where(col(target.ownerColumn()).equalTo(target.ownerValue()));
+    Outcome outcome = new Outcome(target.root(), countByDirectory(owned, target));
+    if (outcome.rows() != expectedRows) {
+      throw new RunFailedException(String.format(
+          "%s: committed %d rows but the run's accounts expect %d; re-run the hour", target.root(), outcome.rows(), expectedRows));
+    }
+    return outcome;
+  }
+
+  /** One aggregation over what was written: rows per partition directory. */
+  private static Map<String, Long> countByDirectory(Dataset<Row> written, Target target) {
+    Column[] cols = target.partitionColumns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+    Map<String, Long> result = new TreeMap<>();
+    for (Row r : written.groupBy(cols).count().collectAsList()) {
+      List<String> parts = new ArrayList<>();
+      for (int i = 0; i < cols.length; i++) {
+        parts.add(target.partitionColumns().get(i) + "=" + r.get(i));
+      }
+      result.put(String.join("/", parts), r.getLong(cols.length));
+    }
+    return result;
+  }
+
+  private static List<FileStatus> glob(FileSystem fs, Path root, String relativeGlob) throws IOException {
+    FileStatus[] found = fs.globStatus(new Path(root, relativeGlob));
+    return found == null ? List.of() : Arrays.asList(found);
+  }
+
+  private static void deleteEmptyParents(FileSystem fs, Path dir, Path root) throws IOException {
+    Path p = dir;
+    while (p != null && !p.equals(root) && p.depth() > root.depth() && fs.exists(p) && fs.listStatus(p).length == 0) {
+      fs.delete(p, false);
+      p = p.getParent();
+    }
+  }
+}

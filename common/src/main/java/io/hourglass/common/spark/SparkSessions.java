@@ -1,0 +1,61 @@
+package io.hourglass.common.spark;
+
+import io.hourglass.common.config.SparkSettings;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Makes the one SparkSession of a process, the same way for every launcher. Under spark-submit (EMR)
+ * or Glue the launcher has already set {@code spark.master} and it is kept; in-process (the
+ * {@code ./hourglass} launcher, tests) the configured master is used.
+ */
+public final class SparkSessions {
+  private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
+  private static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
+
+  private SparkSessions() {}
+
+  public static SparkSession getOrCreate(String appName, SparkSettings settings) {
+    SparkConf launcher = new SparkConf(); // picks up spark.* system properties set by spark-submit
+    SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    if (!launcher.contains("spark.master")) {
+      builder.master(settings.master());
+      // In-process runs are small; keep the driver quiet and the UI off unless asked for.
+      builder.config("spark.ui.enabled", launcher.get("spark.ui.enabled", "false"));
+      builder.config("spark.ui.showConsoleProgress", "false");
+      // In-process Spark talks only to itself: bind the driver to loopback.
+      builder.config("spark.driver.host", "127.0.0.1");
+      builder.config("spark.driver.bindAddress", "127.0.0.1");
+    }
+    // Event time is UTC everywhere: partition values and windows must not depend on the machine's zone.
+    builder.config("spark.sql.session.timeZone", "UTC");
+    builder.config("spark.sql.shuffle.partitions", String.valueOf(settings.shufflePartitions()));
+    builder.config("spark.sql.adaptive.enabled", "true");
+    // A raw JSON object may repeat a key; keep the last value instead of failing the whole task.
+    builder.config("spark.sql.mapKeyDedupPolicy", "LAST_WIN");
+    builder.config("spark.sql.sources.partitionColumnTypeInference.enabled", "false");
+    if (onClasspath(DELTA_EXTENSION)) {
+      builder.config("spark.sql.extensions", DELTA_EXTENSION);
+      builder.config("spark.sql.catalog.spark_catalog", DELTA_CATALOG);
+    }
+    for (Map.Entry<String, String> e : settings.conf().entrySet()) {
+      builder.config(e.getKey(), e.getValue());
+    }
+    return builder.getOrCreate();
+  }
+
+  /** Whether Delta can be used in this process (Glue needs {@code --datalake-formats delta}). */
+  public static boolean deltaAvailable() {
+    return onClasspath(DELTA_EXTENSION);
+  }
+
+  private static boolean onClasspath(String className) {
+    try {
+      Class.forName(className, false, SparkSessions.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.hourglass.common.transform;
+
+import java.util.List;
+
+/**
+ * What became of each raw record. Every record gets exactly one status, so the accounts of a run are
+ * one aggregation: read = written ({@link #OK}) + quarantined (the reasons) + {@link #DUPLICATE}.
+ * Blank lines are counted apart and are not records.
+ */
+public final class Status {
+  /** Column holding the status of a record. */
+  public static final String COLUMN = "_status";
+  /** Column holding a human-readable detail for a quarantined record. */
+  public static final String DETAIL = "_detail";
+
+  public static final String OK = "ok";
+  public static final String DUPLICATE = "duplicate";
+  public static final String BLANK = "blank";
+
+  public static final String CORRUPT_FILE = "corrupt_file";
+  public static final String MALFORMED_JSON = "malformed_json";
+  public static final String MISSING_FIELD = "missing_field";
+  public static final String BAD_TYPE = "bad_type";
+  public static final String TOO_LATE = "too_late";
+  public static final String FUTURE = "future";
+
+  /** Every quarantine reason, in the order checks are applied. */
+  public static final List<String> REASONS = List.of(CORRUPT_FILE, MALFORMED_JSON, MISSING_FIELD, BAD_TYPE, TOO_LATE, FUTURE);
+
+  private Status() {}
+}

@@ -1,0 +1,64 @@
+package io.hourglass.jobs.cli;
+
+import io.hourglass.common.config.DatasetSettings;
+import io.hourglass.common.config.Hour;
+import io.hourglass.common.config.HourglassConfig;
+import io.hourglass.jobs.generate.GeneratedHour;
+import io.hourglass.jobs.generate.WebEventsGenerator;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code hourglass generate}: deterministic Firehose-layout sample data for one hour. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+    description = "Write a deterministic sample hour of web_events in the Firehose layout (gzipped JSON lines).")
+final class GenerateCommand implements Callable<Integer> {
+  @ParentCommand
+  Main main;
+
+  @Mixin
+  CommonOptions common;
+
+  @Option(names = "--hour", required = true, converter = HourConverter.class, paramLabel = "YYYY-MM-DDTHH",
+      description = "Arrival hour, UTC.")
+  Hour hour;
+
+  @Option(names = "--records", defaultValue = "10000", description = "Records to write (default ${DEFAULT-VALUE}).")
+  long records;
+
+  @Option(names = "--files", defaultValue = "4", description = "Objects to spread them over (default ${DEFAULT-VALUE}).")
+  int files;
+
+  @Option(names = "--dirty", description = "Mix in bad input: malformed, duplicates, late, future, bad types, blank lines, ...")
+  boolean dirty;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Random seed; same seed, same bytes (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--dataset", defaultValue = "web_events", description = "Dataset whose stream to write (default ${DEFAULT-VALUE}).")
+  String dataset;
+
+  @Override
+  public Integer call() throws Exception {
+    HourglassConfig config = common.load(Optional.of(dataset));
+    DatasetSettings ds = config.dataset(dataset);
+    GeneratedHour g = generate(config.settings().rawRoot(), ds, hour, records, files, dirty, seed);
+    main.out().printf("generated %s %s: %d lines in %d files (%d bytes), %d valid records, %d duplicates, %d blank lines,"
+            + " rejects %s%n", dataset, hour, g.lines(), g.files().size(), g.totalBytes(), g.validRecords(), g.duplicates(),
+        g.blankLines(), g.rejectsByReason());
+    main.out().printf("  under %s/%s/%s/%n", config.settings().rawRoot(), ds.stream(), hour.folder());
+    return Main.OK;
+  }
+
+  static GeneratedHour generate(String rawRoot, DatasetSettings ds, Hour hour, long records, int files, boolean dirty, long seed)
+      throws java.io.IOException {
+    if (!ds.name().equals("web_events")) {
+      throw io.hourglass.common.config.BadConfigException.of("--dataset", ds.name(), "the generator knows only web_events");
+    }
+    return new WebEventsGenerator(new Configuration()).generate(hour.start(), rawRoot, ds.stream(), records, files, dirty, seed);
+  }
+}

@@ -1,0 +1,56 @@
+package io.hourglass.jobs.cli;
+
+import io.hourglass.common.config.DatasetSettings;
+import io.hourglass.common.config.Hour;
+import io.hourglass.common.config.HourglassConfig;
+import io.hourglass.common.config.Secrets;
+import io.hourglass.common.config.Settings;
+import io.hourglass.common.config.TableFormat;
+import io.hourglass.common.spark.SparkSessions;
+import io.hourglass.jobs.ingest.IngestJob;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code hourglass ingest --dataset D --hour YYYY-MM-DDTHH}: one arrival hour, replaced exactly. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+    description = "Ingest one arrival hour of raw logs into the dataset's table (re-runs replace the hour exactly).")
+final class IngestCommand implements Callable<Integer> {
+  @ParentCommand
+  Main main;
+
+  @Mixin
+  CommonOptions common;
+
+  @Option(names = "--dataset", required = true, description = "Dataset name, e.g. web_events.")
+  String dataset;
+
+  @Option(names = "--hour", required = true, converter = HourConverter.class, paramLabel = "YYYY-MM-DDTHH",
+      description = "Arrival hour, UTC (or 'last' for the last complete hour).")
+  Hour hour;
+
+  @Override
+  public Integer call() {
+    HourglassConfig config = common.load(Optional.of(dataset));
+    Settings settings = config.settings();
+    DatasetSettings ds = config.dataset(dataset);
+    Optional<byte[]> key = Secrets.hmacKey(ds, main.env());
+    requireDelta(ds);
+    SparkSession spark = SparkSessions.getOrCreate("hourglass ingest " + dataset + " " + hour, settings.spark());
+    IngestJob job = new IngestJob(spark, settings, ds, key, line -> main.err().println("[ingest " + dataset + " " + hour + "] " + line));
+    IngestJob.Result result = job.run(hour);
+    Summary.print(main.out(), ds, job, result);
+    return Main.OK;
+  }
+
+  static void requireDelta(DatasetSettings ds) {
+    if (ds.format() == TableFormat.DELTA && !SparkSessions.deltaAvailable()) {
+      throw io.hourglass.common.config.BadConfigException.of("hourglass.datasets." + ds.name() + ".format", "delta",
+          "Delta is not on the classpath (on Glue add --datalake-formats delta; on EMR --packages io.delta:delta-spark_2.12:3.3.2)");
+    }
+  }
+}

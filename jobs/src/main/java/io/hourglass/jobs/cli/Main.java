@@ -1,0 +1,121 @@
+package io.hourglass.jobs.cli;
+
+import io.hourglass.common.BuildInfo;
+import io.hourglass.common.RunFailedException;
+import io.hourglass.common.config.BadConfigException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code hourglass} command. Exit codes: 0 success, 1 a failed run, 2 bad usage or configuration
+ * (one line naming what is wrong).
+ */
+@Command(name = "hourglass", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Hourly Spark jobs: raw behaviour logs in, partitioned tables out, on time.",
+    subcommands = {IngestCommand.class, GenerateCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+  public static final int OK = 0;
+  public static final int RUN_FAILED = 1;
+  public static final int BAD_USAGE = 2;
+
+  private final Map<String, String> env;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  @Spec
+  CommandSpec spec;
+
+  /**
+   * @param env the process environment (secrets are read from it, never from files)
+   */
+  public Main(Map<String, String> env, PrintStream out, PrintStream err) {
+    this.env = Map.copyOf(env);
+    this.out = out;
+    this.err = err;
+  }
+
+  public static void main(String[] args) {
+    int code = new Main(System.getenv(), System.out, System.err).execute(args);
+    SparkSession.getDefaultSession().foreach(s -> {
+      s.stop();
+      return null;
+    });
+    System.exit(code);
+  }
+
+  /** Runs one command line and returns its exit code; never calls System.exit. */
+  public int execute(String... args) {
+    CommandLine cli = new CommandLine(this);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> report(e));
+    cli.setParameterExceptionHandler((e, args2) -> {
+      // One line naming what is wrong, and where to look: not a page of usage.
+      err.println("hourglass: " + e.getMessage().lines().findFirst().orElse("bad usage")
+          + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+      return BAD_USAGE;
+    });
+    try {
+      return cli.execute(GlueArgs.normalize(args));
+    } catch (BadConfigException e) {
+      err.println("hourglass: " + e.getMessage());
+      return BAD_USAGE;
+    }
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(err);
+    return BAD_USAGE;
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  PrintStream out() {
+    return out;
+  }
+
+  PrintStream err() {
+    return err;
+  }
+
+  private int report(Exception e) {
+    if (e instanceof BadConfigException) {
+      err.println("hourglass: " + e.getMessage());
+      return BAD_USAGE;
+    }
+    if (e instanceof RunFailedException) {
+      err.println("hourglass: run failed: " + e.getMessage());
+      return RUN_FAILED;
+    }
+    err.println("hourglass: run failed: " + oneLine(e));
+    e.printStackTrace(err);
+    return RUN_FAILED;
+  }
+
+  /** The exception and its causes on one line: the root cause usually names the file. */
+  static String oneLine(Throwable e) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable t = e; t != null && sb.length() < 2000; t = t.getCause() == t ? null : t.getCause()) {
+      String m = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("");
+      sb.append(sb.length() == 0 ? "" : " <- ").append(t.getClass().getSimpleName()).append(m.isEmpty() ? "" : ": " + m);
+    }
+    return sb.toString();
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"hourglass " + BuildInfo.version()};
+    }
+  }
+}

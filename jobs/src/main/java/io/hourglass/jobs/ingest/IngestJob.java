@@ -1,0 +1,179 @@
+package io.hourglass.jobs.ingest;
+
+import io.hourglass.common.BuildInfo;
+import io.hourglass.common.RunFailedException;
+import io.hourglass.common.config.CorruptFilePolicy;
+import io.hourglass.common.config.DatasetSettings;
+import io.hourglass.common.config.Hour;
+import io.hourglass.common.config.Locations;
+import io.hourglass.common.config.Settings;
+import io.hourglass.common.config.TableFormat;
+import io.hourglass.common.io.HourDiscovery;
+import io.hourglass.common.io.HourInput;
+import io.hourglass.common.io.HourPartitionWriter;
+import io.hourglass.common.io.HourPartitionWriter.Outcome;
+import io.hourglass.common.io.HourPartitionWriter.Target;
+import io.hourglass.common.io.ManifestStore;
+import io.hourglass.common.io.RawLineReader;
+import io.hourglass.common.io.RunManifest;
+import io.hourglass.common.io.StatusTally;
+import io.hourglass.common.schema.TableSchema;
+import io.hourglass.common.spark.JobLabels;
+import io.hourglass.common.transform.Quarantine;
+import io.hourglass.common.transform.Status;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The hourly ingest of web_events: one arrival hour of raw Firehose objects in, the hour's slice of
+ * the events table out, replaced exactly, with quarantine and a manifest. Read top to bottom:
+ * discover, read, transform, count (one pass), write quarantine, write table, write manifest.
+ */
+public final class IngestJob {
+  private final SparkSession spark;
+  private final Settings settings;
+  private final DatasetSettings dataset;
+  private final Optional<byte[]> hmacKey;
+  private final Consumer<String> progress;
+
+  /**
+   * @param hmacKey the key for hashing email, empty when the dataset drops it
+   * @param progress receives one line per step, for a person watching
+   */
+  public IngestJob(SparkSession spark, Settings settings, DatasetSettings dataset, Optional<byte[]> hmacKey,
+      Consumer<String> progress) {
+    this.spark = spark;
+    this.settings = settings;
+    this.dataset = dataset;
+    this.hmacKey = hmacKey;
+    this.progress = progress;
+  }
+
+  /** What a run did: the manifest it wrote, or an empty hour that wrote nothing. */
+  public record Result(Hour hour, HourInput input, Optional<RunManifest> manifest, Optional<String> manifestPath) {
+    public boolean empty() {
+      return manifest.isEmpty();
+    }
+  }
+
+  public String tableRoot() {
+    return Locations.join(settings.warehouse(), dataset.table());
+  }
+
+  public String quarantineRoot() {
+    return Locations.join(settings.warehouse(), "_quarantine", dataset.name());
+  }
+
+  public Result run(Hour hour) {
+    Instant started = Instant.now();
+    String runId = hour.id() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    TableSchema raw = TableSchema.load(dataset.rawSchema());
+    TableSchema table = TableSchema.load(dataset.tableSchema());
+    TableSchema quarantineSchema = TableSchema.load(Quarantine.SCHEMA);
+    JobLabels labels = new JobLabels(spark, runId, "hourglass ingest " + dataset.name() + " " + hour);
+
+    HourInput input = new HourDiscovery(spark.sparkContext().hadoopConfiguration())
+        .discover(settings.rawRoot(), dataset.stream(), hour);
+    if (input.isEmpty()) {
+      progress.accept("no input in " + input.folder() + (input.exists() ? " (folder is empty)" : " (no such folder)")
+          + "; nothing written, existing output left as it is");
+      return new Result(hour, input, Optional.empty(), Optional.empty());
+    }
+    progress.accept(String.format("reading %d files, %s, from %s", input.files().size(), bytes(input.totalBytes()), input.folder()));
+
+    Dataset<Row> classified = WebEventsTransforms
+        .all(raw, hour, dataset.late(), dataset.future(), dataset.email(), hmacKey)
+        .apply(RawLineReader.read(spark, input))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      labels.step("read, classify and count");
+      StatusTally tally = StatusTally.of(classified);
+      failOnCorruptFiles(tally);
+      progress.accept(String.format("read %d records: %d ok, %d quarantined, %d duplicates, %d blank lines",
+          tally.read(), tally.get(Status.OK), tally.quarantined(), tally.get(Status.DUPLICATE), tally.get(Status.BLANK)));
+
+      HourPartitionWriter writer = new HourPartitionWriter(spark);
+      labels.step("write quarantine");
+      Target quarantineTarget = new Target(quarantineRoot(), TableFormat.PARQUET, List.of(WebEventColumns.INGEST_HOUR),
+          hour.id(), quarantineSchema.sparkSchema());
+      Outcome quarantined = writer.replace(quarantineTarget, Quarantine.rows(classified, WebEventColumns.INGEST_HOUR),
+          tally.quarantined(), runId, () -> { });
+      failOnRejectRate(hour, tally);
+
+      labels.step("write " + dataset.table());
+      ManifestStore manifests = new ManifestStore(spark.sparkContext().hadoopConfiguration());
+      Target tableTarget = new Target(tableRoot(), dataset.format(), WebEventColumns.PARTITIONS, hour.id(), table.sparkSchema());
+      Outcome written = writer.replace(tableTarget, WebEventsTransforms.tableRows(classified, table), tally.get(Status.OK),
+          runId, () -> manifests.withdraw(tableRoot(), hour));
+
+      RunManifest.Accounts accounts = new RunManifest.Accounts(
+          tally.read(), written.rows(), quarantined.rows(), tally.get(Status.DUPLICATE), tally.get(Status.BLANK));
+      if (!accounts.balanced()) {
+        throw new RunFailedException(String.format("accounts do not balance for %s %s: read %d != written %d + quarantined %d"
+                + " + duplicates %d; no manifest written", dataset.name(), hour, accounts.read(), accounts.written(),
+            accounts.quarantined(), accounts.duplicates()));
+      }
+      Instant finished = Instant.now();
+      RunManifest manifest = new RunManifest(dataset.name(), dataset.table(), hour.toString(), runId, "succeeded",
+          accounts, tally.quarantinedByReason(),
+          new RunManifest.Input(input.folder(), input.files().size(), input.totalBytes(), input.largestFileBytes(), input.files()),
+          new RunManifest.Output(dataset.format().sparkFormat(), tableRoot(), written.rowsByDirectory(), quarantineRoot(),
+              quarantined.rowsByDirectory()),
+          new RunManifest.Schemas(raw.resource(), table.resource(), table.version()),
+          BuildInfo.version(), started.toString(), finished.toString(), Duration.between(started, finished).toMillis(),
+          sparkInfo());
+      String path = manifests.write(tableRoot(), hour, manifest);
+      return new Result(hour, input, Optional.of(manifest), Optional.of(path));
+    } finally {
+      classified.unpersist();
+      labels.clear();
+    }
+  }
+
+  private void failOnCorruptFiles(StatusTally tally) {
+    if (tally.corruptFiles().isEmpty()) {
+      return;
+    }
+    if (dataset.onCorruptFile() == CorruptFilePolicy.FAIL) {
+      int more = tally.corruptFiles().size() - 1;
+      throw new RunFailedException("corrupt input file " + tally.corruptFiles().get(0)
+          + (more > 0 ? " (and " + more + " more)" : "") + "; nothing was written (hourglass.datasets." + dataset.name()
+          + ".input.on-corrupt-file = skip keeps the readable lines and quarantines the file)");
+    }
+    tally.corruptFiles().forEach(f -> progress.accept("skipping the rest of corrupt input file " + f));
+  }
+
+  private void failOnRejectRate(Hour hour, StatusTally tally) {
+    double rate = tally.read() == 0 ? 0.0 : (double) tally.quarantined() / tally.read();
+    if (rate > dataset.maxRejectRate()) {
+      throw new RunFailedException(String.format(
+          "reject rate %.2f%% (%d of %d records) exceeds max-reject-rate %.2f%% for %s %s; quarantine written to %s,"
+              + " the table's data for the hour was left as it was",
+          100 * rate, tally.quarantined(), tally.read(), 100 * dataset.maxRejectRate(), dataset.name(), hour, quarantineRoot()));
+    }
+  }
+
+  private RunManifest.SparkInfo sparkInfo() {
+    var sc = spark.sparkContext();
+    int executors = Math.max(1, sc.statusTracker().getExecutorInfos().length - (sc.isLocal() ? 0 : 1));
+    return new RunManifest.SparkInfo(sc.master(), sc.applicationId(), sc.defaultParallelism(), executors);
+  }
+
+  static String bytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    if (n < 1024 * 1024) {
+      return String.format("%.1f KiB", n / 1024.0);
+    }
+    return String.format("%.1f MiB", n / (1024.0 * 1024));
+  }
+}
