@@ -1,0 +1,269 @@
+package io.hourglass.jobs.ingest;
+
+import static io.hourglass.common.testing.DataFrameAssert.assertSmallDatasetEquality;
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hourglass.common.RunFailedException;
+import io.hourglass.common.config.Hour;
+import io.hourglass.common.config.TableFormat;
+import io.hourglass.common.io.ManifestStore;
+import io.hourglass.common.io.RunManifest;
+import io.hourglass.jobs.generate.GeneratedHour;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The ingest job end to end on generated hours, for each table format. */
+class IngestJobTest {
+  private static final Hour H = Hour.parse("2026-11-20T10");
+
+  @TempDir
+  Path dir;
+
+  @ParameterizedTest
+  @EnumSource(TableFormat.class)
+  void accountsBalanceAndMatchWhatWasGenerated(TableFormat format) throws IOException {
+    IngestFixture f = new IngestFixture(dir, format);
+    GeneratedHour g = f.generate(H, 3000, true, 11);
+    IngestJob job = f.job();
+
+    IngestJob.Result result = job.run(H);
+
+    RunManifest m = result.manifest().orElseThrow();
+    RunManifest.Accounts a = m.records();
+    assertTrue(a.balanced(), a.toString());
+    assertEquals(g.records(), a.read());
+    assertEquals(g.validRecords(), a.written());
+    assertEquals(g.duplicates(), a.duplicates());
+    assertEquals(g.rejected(), a.quarantined());
+    assertEquals(g.blankLines(), a.blankLines());
+    Map<String, Long> expectedReasons = g.rejectsByReason().entrySet().stream().filter(e -> e.getValue() > 0)
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (x, y) -> x, TreeMap::new));
+    assertEquals(expectedReasons, m.quarantinedByReason());
+    assertEquals(g.totalBytes(), m.input().bytes());
+    assertEquals(g.files().size(), m.input().fileCount());
+
+    // The manifest on storage is the one returned, and the table holds exactly what it says.
+    RunManifest stored = new ManifestStore(new Configuration()).read(job.tableRoot(), H).orElseThrow();
+    assertEquals(m, stored);
+    assertEquals(a.written(), f.table(H).count());
+    assertEquals(a.written(), f.table(H).select("event_id").distinct().count(), "no duplicate event_id in the table");
+  }
+
+  @ParameterizedTest
+  @EnumSource(TableFormat.class)
+  void eachBadRecordKindLandsInQuarantineWithReasonSourceAndRawText(TableFormat format) throws IOException {
+    IngestFixture f = new IngestFixture(dir, format);
+    GeneratedHour g = f.generate(H, 1000, true, 5);
+    f.job().run(H);
+
+    Dataset<Row> q = f.quarantine(H);
+    Map<String, Long> byReason = new TreeMap<>();
+    for (Row r : q.groupBy("reason").count().collectAsList()) {
+      byReason.put(r.getString(0), r.getLong(1));
+    }
+    for (String reason : GeneratedHour.REJECT_REASONS) {
+      assertEquals(g.rejectsByReason().get(reason), byReason.getOrDefault(reason, 0L), reason);
+      assertTrue(byReason.getOrDefault(reason, 0L) > 0, "the generator planted " + reason);
+    }
+    assertEquals(0, q.where(col("raw").isNull().or(col("source_file").isNull()).or(col("detail").isNull())).count());
+    assertEquals(0, q.where(col("line_no").leq(0)).count());
+  }
+
+  @ParameterizedTest
+  @EnumSource(TableFormat.class)
+  void reRunGivesIdenticalRowsAndLateEventsStayInTheirEventHour(TableFormat format) throws IOException {
+    IngestFixture f = new IngestFixture(dir, format);
+    GeneratedHour g = f.generate(H, 2000, true, 3);
+    IngestJob job = f.job();
+    job.run(H);
+    List<Row> first = sorted(f.table(H));
+
+    job.run(H);
+    Dataset<Row> second = f.table(H);
+    assertSmallDatasetEquality(f.spark.createDataFrame(first, second.schema()), second);
+
+    long late = second.where(col("dt").notEqual("2026-11-20").or(col("hour").notEqual(10))).count();
+    assertEquals(g.lateInWindow(), late);
+    assertTrue(late > 0, "the generator planted late events");
+  }
+
+  @ParameterizedTest
+  @EnumSource(TableFormat.class)
+  void reRunThatNoLongerProducesALateHourRemovesIt(TableFormat format) throws IOException {
+    IngestFixture f = new IngestFixture(dir, format);
+    f.generate(H, 1000, false, 9);
+    IngestJob job = f.job();
+    job.run(H);
+    assertTrue(f.table(H).where(col("hour").lt(10)).count() > 0, "first run wrote late hours");
+
+    // The hour's raw data is replaced by records all in the arrival hour (say, a producer's fix).
+    clear(f.hourFolder(H));
+    writeGzip(f.hourFolder(H).resolve("web-events-1-2026-11-20-10-30-00-fixed.gz"),
+        "{\"event_id\":\"a\",\"event_type\":\"click\",\"event_time\":\"2026-11-20T10:05:00Z\",\"site_id\":1}",
+        "{\"event_id\":\"b\",\"event_type\":\"click\",\"event_time\":\"2026-11-20T10:06:00Z\",\"site_id\":2}");
+    RunManifest m = job.run(H).manifest().orElseThrow();
+
+    assertEquals(List.of("dt=2026-11-20/hour=10/ingest_hour=" + H.id()), List.copyOf(m.output().directories().keySet()));
+    assertEquals(2, f.table(H).count());
+    assertEquals(0, f.table(H).where(col("hour").lt(10)).count());
+    if (format != TableFormat.DELTA) {
+      // Files formats: the directories themselves are gone. Delta keeps tombstoned files until VACUUM.
+      for (int h = 4; h < 10; h++) {
+        assertFalse(Files.exists(f.warehouse.resolve("events/dt=2026-11-20/hour=" + h + "/ingest_hour=" + H.id())), "hour " + h);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TableFormat.class)
+  void reRunLeavesOtherArrivalHoursUntouched(TableFormat format) throws IOException {
+    IngestFixture f = new IngestFixture(dir, format);
+    Hour next = H.plusHours(1);
+    f.generate(H, 800, false, 1);
+    f.generate(next, 800, false, 2);
+    IngestJob job = f.job();
+    job.run(H);
+    job.run(next);
+    List<Row> nextRows = sorted(f.table(next));
+    Map<String, String> nextFiles = files(f.warehouse.resolve("events"), "ingest_hour=" + next.id());
+    assertFalse(nextFiles.isEmpty());
+
+    job.run(H);
+
+    Dataset<Row> after = f.table(next);
+    assertSmallDatasetEquality(f.spark.createDataFrame(nextRows, after.schema()), after);
+    if (format != TableFormat.DELTA) {
+      assertEquals(nextFiles, files(f.warehouse.resolve("events"), "ingest_hour=" + next.id()), "files of the other hour");
+    }
+    assertTrue(new ManifestStore(new Configuration()).read(job.tableRoot(), next).isPresent());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = TableFormat.class, names = {"PARQUET", "DELTA"})
+  void truncatedGzipFailsNamingTheFileAndWritesNothing(TableFormat format) throws IOException {
+    IngestFixture f = new IngestFixture(dir, format);
+    GeneratedHour g = f.generate(H, 600, false, 4);
+    Path victim = Path.of(java.net.URI.create(g.files().get(1)));
+    byte[] bytes = Files.readAllBytes(victim);
+    Files.write(victim, Arrays.copyOf(bytes, bytes.length / 2));
+
+    RunFailedException e = assertThrows(RunFailedException.class, () -> f.job().run(H));
+
+    assertTrue(e.getMessage().contains(victim.getFileName().toString()), e.getMessage());
+    assertTrue(e.getMessage().startsWith("corrupt input file "), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), "one line");
+    assertFalse(Files.exists(f.warehouse.resolve("events")), "nothing written");
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = TableFormat.class, names = {"PARQUET"})
+  void truncatedGzipCanBeSkippedAndCounted(TableFormat format) throws IOException {
+    IngestFixture f = new IngestFixture(dir, format);
+    GeneratedHour g = f.generate(H, 600, false, 4);
+    Path victim = Path.of(java.net.URI.create(g.files().get(1)));
+    byte[] bytes = Files.readAllBytes(victim);
+    Files.write(victim, Arrays.copyOf(bytes, bytes.length / 2));
+
+    RunManifest m = f.job("datasets.web_events.input.on-corrupt-file=skip").run(H).manifest().orElseThrow();
+
+    assertTrue(m.records().balanced(), m.records().toString());
+    assertEquals(Map.of("corrupt_file", 1L), m.quarantinedByReason());
+    assertTrue(m.records().written() > 0 && m.records().written() < g.validRecords(), m.records().toString());
+    Row q = f.quarantine(H).collectAsList().get(0);
+    assertEquals("corrupt_file", q.getAs("reason"));
+    assertTrue(q.<String>getAs("source_file").endsWith(victim.getFileName().toString()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = TableFormat.class, names = {"PARQUET", "DELTA"})
+  void rejectRateAboveThresholdFailsAfterWritingQuarantineAndKeepsPublishedData(TableFormat format) throws IOException {
+    IngestFixture f = new IngestFixture(dir, format);
+    f.generate(H, 1000, false, 6);
+    f.job().run(H);
+    List<Row> before = sorted(f.table(H));
+
+    clear(f.hourFolder(H));
+    GeneratedHour dirty = f.generate(H, 1000, true, 7);
+    RunFailedException e = assertThrows(RunFailedException.class,
+        () -> f.job("datasets.web_events.max-reject-rate=0.01").run(H));
+
+    assertTrue(e.getMessage().startsWith("reject rate "), e.getMessage());
+    assertEquals(dirty.rejected(), f.quarantine(H).count(), "quarantine written");
+    Dataset<Row> after = f.table(H);
+    assertSmallDatasetEquality(f.spark.createDataFrame(before, after.schema()), after);
+    assertTrue(new ManifestStore(new Configuration()).read(f.warehouse.resolve("events").toUri().toString(), H).isPresent());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = TableFormat.class, names = {"PARQUET"})
+  void emptyHourWritesNothingAndLeavesOutputAlone(TableFormat format) throws IOException {
+    IngestFixture f = new IngestFixture(dir, format);
+    f.generate(H, 300, false, 8);
+    IngestJob job = f.job();
+    job.run(H);
+    long rows = f.table(H).count();
+
+    clear(f.hourFolder(H));
+    IngestJob.Result result = job.run(H);
+    IngestJob.Result missing = job.run(H.plusHours(5));
+
+    assertTrue(result.empty());
+    assertTrue(result.input().exists());
+    assertFalse(missing.input().exists());
+    assertEquals(rows, f.table(H).count());
+  }
+
+  private static List<Row> sorted(Dataset<Row> ds) {
+    return ds.orderBy(col("event_id")).collectAsList();
+  }
+
+  private static void clear(Path folder) throws IOException {
+    try (Stream<Path> s = Files.list(folder)) {
+      for (Path p : s.toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private static void writeGzip(Path file, String... lines) throws IOException {
+    Files.createDirectories(file.getParent());
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+      out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Data files (path relative to root -> size and modification time) below directories named {@code leaf}. */
+  private static Map<String, String> files(Path root, String leaf) throws IOException {
+    Map<String, String> out = new HashMap<>();
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.filter(Files::isRegularFile).sorted(Comparator.naturalOrder()).toList()) {
+        if (p.getParent().getFileName().toString().equals(leaf)) {
+          out.put(root.relativize(p).toString(), Files.size(p) + "@" + Files.getLastModifiedTime(p).toMillis());
+        }
+      }
+    }
+    return out;
+  }
+}
