@@ -1,0 +1,175 @@
+package io.hourglass.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hourglass.common.config.Hour;
+import io.hourglass.common.io.ManifestStore;
+import io.hourglass.common.io.RunManifest;
+import io.hourglass.common.testing.SparkTestSession;
+import io.hourglass.jobs.generate.WebEventsGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as users and schedulers call it: exit codes, one-line errors, Glue arguments, the demo. */
+class MainTest {
+  private static final String KEY_ENV = "HOURGLASS_HMAC_KEY";
+  private static final String KEY = "a-test-key-that-is-long-enough-0123";
+  private static final Hour H = Hour.parse("2026-11-20T10");
+
+  @TempDir
+  Path dir;
+
+  record Run(int code, String out, String err) {
+    String errLines() {
+      return err.lines().filter(l -> l.startsWith("hourglass:")).reduce("", (a, b) -> a + b + "\n");
+    }
+  }
+
+  @BeforeAll
+  static void spark() {
+    SparkTestSession.get(); // the CLI reuses the test JVM's session instead of making its own
+  }
+
+  private static Run run(Map<String, String> env, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = new Main(env, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+        .execute(args);
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static Run run(String... args) {
+    return run(Map.of(KEY_ENV, KEY), args);
+  }
+
+  private String[] ingestArgs(String... extra) {
+    List<String> a = new ArrayList<>(List.of("ingest", "--dataset", "web_events", "--hour", H.toString(),
+        "--raw-root", dir.resolve("raw").toString(), "--warehouse", dir.resolve("wh").toString()));
+    a.addAll(Arrays.asList(extra));
+    return a.toArray(String[]::new);
+  }
+
+  private void generate(long records, boolean dirty) throws IOException {
+    new WebEventsGenerator(new Configuration()).generate(H.start(), dir.resolve("raw").toString(), "web-events", records, 2, dirty, 1);
+  }
+
+  @Test
+  void ingestSucceedsAndPrintsBalancedAccounts() throws IOException {
+    generate(500, false);
+    Run r = run(ingestArgs());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("ingest web_events 2026-11-20T10: succeeded"), r.out());
+    RunManifest m = new ManifestStore(new Configuration()).read(dir.resolve("wh/events").toUri().toString(), H).orElseThrow();
+    assertTrue(r.out().contains("read " + m.records().read() + " = written " + m.records().written()), r.out());
+  }
+
+  @Test
+  void badSettingExitsTwoWithOneLineNamingKeyAndValue() {
+    Run r = run(ingestArgs("--set", "datasets.web_events.format=orc"));
+    assertEquals(2, r.code());
+    assertEquals("hourglass: hourglass.datasets.web_events.format = 'orc': must be one of parquet | avro | delta\n", r.err());
+  }
+
+  @Test
+  void badHourAndMissingOptionExitTwo() {
+    Run bad = run("ingest", "--dataset", "web_events", "--hour", "2026-13-01T10");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("'2026-13-01T10' is not an hour"), bad.err());
+    assertEquals(1, bad.err().lines().count(), bad.err());
+    Run missing = run("ingest", "--dataset", "web_events");
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("--hour"), missing.err());
+  }
+
+  @Test
+  void missingHmacKeyFailsClearlyBeforeAnyWork() throws IOException {
+    generate(100, false);
+    Run r = run(Map.of(), ingestArgs());
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("hourglass: environment variable HOURGLASS_HMAC_KEY is not set"), r.err());
+    assertTrue(r.err().contains("pii.email = drop"), r.err());
+    assertFalse(Files.exists(dir.resolve("wh")), "nothing written");
+
+    Run dropped = run(Map.of(), ingestArgs("--set", "datasets.web_events.pii.email=drop"));
+    assertEquals(0, dropped.code(), dropped.err());
+  }
+
+  @Test
+  void theKeyNeverAppearsInOutput() throws IOException {
+    generate(200, true);
+    Run r = run(ingestArgs("--set", "datasets.web_events.max-reject-rate=0.5"));
+    assertEquals(0, r.code(), r.err());
+    assertFalse(r.out().contains(KEY) || r.err().contains(KEY));
+  }
+
+  @Test
+  void truncatedGzipExitsOneNamingTheFile() throws IOException {
+    generate(400, false);
+    Path folder = dir.resolve("raw/web-events").resolve(H.folder());
+    Path victim;
+    try (var files = Files.list(folder)) {
+      victim = files.sorted().findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(victim);
+    Files.write(victim, Arrays.copyOf(bytes, bytes.length - 40));
+    Run r = run(ingestArgs());
+    assertEquals(1, r.code());
+    String line = r.errLines().strip();
+    assertTrue(line.startsWith("hourglass: run failed: corrupt input file "), r.err());
+    assertTrue(line.contains(victim.getFileName().toString()), line);
+    assertEquals(1, line.lines().count(), line);
+  }
+
+  @Test
+  void glueStyleArgumentsAreAccepted() throws IOException {
+    generate(300, false);
+    Run r = run("--JOB_ID", "j_1", "--JOB_RUN_ID", "jr_1", "--JOB_NAME", "hourglass-ingest", "--TempDir", "s3://tmp/x",
+        "--job-bookmark-option", "job-bookmark-disable", "--enable-metrics", "true",
+        "--command", "ingest", "--dataset", "web_events", "--hour", H.toString(),
+        "--raw-root", dir.resolve("raw").toString(), "--warehouse", dir.resolve("wh").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("succeeded"), r.out());
+
+    Run noCommand = run("--JOB_NAME", "x", "--dataset", "web_events");
+    assertEquals(2, noCommand.code());
+    assertTrue(noCommand.err().contains("--command"), noCommand.err());
+  }
+
+  @Test
+  void generateWritesTheFirehoseLayout() throws IOException {
+    Run r = run("generate", "--hour", H.toString(), "--records", "120", "--files", "3", "--dirty",
+        "--raw-root", dir.resolve("raw").toString());
+    assertEquals(0, r.code(), r.err());
+    try (var files = Files.list(dir.resolve("raw/web-events/2026/11/20/10"))) {
+      assertEquals(3, files.filter(p -> p.getFileName().toString().matches("web-events-1-2026-11-20-10-\\d\\d-\\d\\d-.+\\.gz")).count());
+    }
+  }
+
+  @Test
+  void demoRunsEndToEndAndExplainsItself() {
+    Run r = run(Map.of(), "demo", "--dir", dir.resolve("demo").toString(), "--records", "3000");
+    assertEquals(0, r.code(), r.err());
+    for (String part : List.of("== 1. generate", "== 2. ingest", "succeeded", "records     read", "rejects", "== 3. query",
+        "== 4. quarantine", "malformed_json", "too_late", "manifest")) {
+      assertTrue(r.out().contains(part), "demo output lacks '" + part + "':\n" + r.out());
+    }
+    RunManifest m = new ManifestStore(new Configuration())
+        .read(dir.resolve("demo/warehouse/events").toUri().toString(), H).orElseThrow();
+    assertTrue(m.records().balanced());
+    assertTrue(m.records().quarantined() > 0 && m.records().duplicates() > 0 && m.records().blankLines() > 0);
+  }
+}
