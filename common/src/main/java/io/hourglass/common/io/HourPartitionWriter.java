@@ -71,8 +71,11 @@ public final class HourPartitionWriter {
    * What landed.
    *
    * @param rowsByDirectory rows per owned directory (relative to the root), counted back from storage
+   * @param committer the committer that wrote the rows, from its {@code _SUCCESS} marker: an S3A committer
+   *     ({@code magic}, {@code directory}, ...) writes JSON naming itself; {@code file} is the classic
+   *     FileOutputCommitter; {@code delta} is a Delta commit
    */
-  public record Outcome(String root, Map<String, Long> rowsByDirectory) {
+  public record Outcome(String root, Map<String, Long> rowsByDirectory, String committer) {
     public long rows() {
       return rowsByDirectory.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -104,7 +107,7 @@ public final class HourPartitionWriter {
           .save(staging);
       Map<String, Long> counted = countByDirectory(
           spark.read().format(target.format().sparkFormat()).schema(target.schema()).load(staging), target);
-      Outcome staged = new Outcome(target.root(), counted);
+      Outcome staged = new Outcome(target.root(), counted, committerOf(fs, new Path(staging, "_SUCCESS")));
       if (staged.rows() != expectedRows) {
         fs.delete(new Path(stagingOwner), true);
         throw new RunFailedException(String.format(
@@ -141,7 +144,7 @@ public final class HourPartitionWriter {
         .save(target.root());
     Dataset<Row> owned = spark.read().format("delta").load(target.root())
         .where(col(target.ownerColumn()).equalTo(target.ownerValue()));
-    Outcome outcome = new Outcome(target.root(), countByDirectory(owned, target));
+    Outcome outcome = new Outcome(target.root(), countByDirectory(owned, target), "delta");
     if (outcome.rows() != expectedRows) {
       throw new RunFailedException(String.format(
           "%s: committed %d rows but the run's accounts expect %d; re-run the hour", target.root(), outcome.rows(), expectedRows));
@@ -161,6 +164,23 @@ public final class HourPartitionWriter {
       result.put(String.join("/", parts), r.getLong(cols.length));
     }
     return result;
+  }
+
+  static String committerOf(FileSystem fs, Path success) {
+    try {
+      if (!fs.exists(success)) {
+        return "unknown";
+      }
+      if (fs.getFileStatus(success).getLen() == 0) {
+        return "file";
+      }
+      try (java.io.InputStream in = fs.open(success)) {
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        return json.path("committer").asText("unknown");
+      }
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   private static List<FileStatus> glob(FileSystem fs, Path root, String relativeGlob) throws IOException {

@@ -35,7 +35,7 @@ public record RunManifest(
 
   /** Output locations and the rows counted back from storage in each owned directory. */
   public record Output(String format, String table, Map<String, Long> directories, String quarantine,
-      Map<String, Long> quarantineDirectories) {}
+      Map<String, Long> quarantineDirectories, String committer) {}
 
   public record Schemas(String raw, String table, int version) {}
 

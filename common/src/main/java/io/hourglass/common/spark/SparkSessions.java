@@ -12,6 +12,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SparkSessions {
   private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
+  private static final String CLOUD_COMMIT_PROTOCOL = "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol";
   private static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
 
   private SparkSessions() {}
@@ -35,6 +36,16 @@ public final class SparkSessions {
     // A raw JSON object may repeat a key; keep the last value instead of failing the whole task.
     builder.config("spark.sql.mapKeyDedupPolicy", "LAST_WIN");
     builder.config("spark.sql.sources.partitionColumnTypeInference.enabled", "false");
+    if (onClasspath(CLOUD_COMMIT_PROTOCOL)) {
+      // Writes go through the S3A committers (never the rename-based FileOutputCommitter on S3); other
+      // schemes fall back to the classic committer. Dynamic partition overwrite is refused with these
+      // (SPARK-40034), which is why hours are replaced by HourPartitionWriter instead.
+      builder.config("spark.sql.sources.commitProtocolClass", CLOUD_COMMIT_PROTOCOL);
+      builder.config("spark.sql.parquet.output.committer.class", "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter");
+      builder.config("spark.hadoop.mapreduce.outputcommitter.factory.scheme.s3a", "org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory");
+      builder.config("spark.hadoop.fs.s3a.committer.name", launcher.get("spark.hadoop.fs.s3a.committer.name", "magic"));
+      builder.config("spark.hadoop.fs.s3a.committer.magic.enabled", "true");
+    }
     if (onClasspath(DELTA_EXTENSION)) {
       builder.config("spark.sql.extensions", DELTA_EXTENSION);
       builder.config("spark.sql.catalog.spark_catalog", DELTA_CATALOG);

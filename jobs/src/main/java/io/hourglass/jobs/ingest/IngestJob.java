@@ -126,7 +126,7 @@ public final class IngestJob {
           accounts, tally.quarantinedByReason(),
           new RunManifest.Input(input.folder(), input.files().size(), input.totalBytes(), input.largestFileBytes(), input.files()),
           new RunManifest.Output(dataset.format().sparkFormat(), tableRoot(), written.rowsByDirectory(), quarantineRoot(),
-              quarantined.rowsByDirectory()),
+              quarantined.rowsByDirectory(), written.committer()),
           new RunManifest.Schemas(raw.resource(), table.resource(), table.version()),
           BuildInfo.version(), started.toString(), finished.toString(), Duration.between(started, finished).toMillis(),
           sparkInfo());
