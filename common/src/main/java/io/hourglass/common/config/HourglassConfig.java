@@ -66,6 +66,10 @@ public final class HourglassConfig {
     return new Settings(
         get("hourglass.raw-root", config::getString),
         get("hourglass.warehouse", config::getString),
+        get("hourglass.state-dir", config::getString),
+        new Settings.CatalogSettings(
+            get("hourglass.catalog.enabled", config::getBoolean),
+            get("hourglass.catalog.database", config::getString)),
         new SparkSettings(
             get("hourglass.spark.master", config::getString),
             get("hourglass.spark.shuffle-partitions", config::getInt),

@@ -1,6 +1,8 @@
 package io.hourglass.common.spark;
 
+import io.hourglass.common.config.Settings;
 import io.hourglass.common.config.SparkSettings;
+import java.nio.file.Paths;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -16,6 +18,27 @@ public final class SparkSessions {
   private static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
 
   private SparkSessions() {}
+
+  /** The session for a job: Spark settings plus, when the catalog is enabled, Hive support. */
+  public static SparkSession getOrCreate(String appName, Settings settings) {
+    Map<String, String> extra = new java.util.LinkedHashMap<>();
+    boolean local = !new SparkConf().contains("spark.master");
+    if (settings.catalog().enabled() && local) {
+      // Locally the metastore is an embedded Derby database under the state folder.
+      String state = settings.stateDir();
+      extra.put("spark.sql.catalogImplementation", "hive");
+      extra.put("spark.hadoop.javax.jdo.option.ConnectionURL",
+          "jdbc:derby:;databaseName=" + Paths.get(state, "metastore_db") + ";create=true");
+      extra.put("spark.hadoop.datanucleus.schema.autoCreateAll", "true");
+      extra.put("spark.hadoop.hive.metastore.schema.verification", "false");
+      extra.put("spark.sql.warehouse.dir", Paths.get(state, "spark-warehouse").toUri().toString());
+      System.setProperty("derby.stream.error.file", Paths.get(state, "derby.log").toString());
+    } else if (settings.catalog().enabled()) {
+      extra.put("spark.sql.catalogImplementation", "hive");
+    }
+    extra.putAll(settings.spark().conf());
+    return getOrCreate(appName, new SparkSettings(settings.spark().master(), settings.spark().shufflePartitions(), extra));
+  }
 
   public static SparkSession getOrCreate(String appName, SparkSettings settings) {
     SparkConf launcher = new SparkConf(); // picks up spark.* system properties set by spark-submit
@@ -36,6 +59,9 @@ public final class SparkSessions {
     // A raw JSON object may repeat a key; keep the last value instead of failing the whole task.
     builder.config("spark.sql.mapKeyDedupPolicy", "LAST_WIN");
     builder.config("spark.sql.sources.partitionColumnTypeInference.enabled", "false");
+    // Avro tables store timestamps as timestamp-millis: Hive 2.3's and Athena's Avro SerDe read
+    // timestamp-micros as a bigint. Event times carry milliseconds, so nothing is lost.
+    builder.config("spark.sql.avro.outputTimestampType", "TIMESTAMP_MILLIS");
     if (onClasspath(CLOUD_COMMIT_PROTOCOL)) {
       // Writes go through the S3A committers (never the rename-based FileOutputCommitter on S3); other
       // schemes fall back to the classic committer. Dynamic partition overwrite is refused with these

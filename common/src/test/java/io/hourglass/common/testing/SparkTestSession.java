@@ -16,10 +16,25 @@ public final class SparkTestSession {
 
   public static synchronized SparkSession get() {
     if (session == null) {
+      java.nio.file.Path state;
+      try {
+        state = java.nio.file.Files.createTempDirectory("hourglass-test-state");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      System.setProperty("derby.stream.error.file", state.resolve("derby.log").toString());
+      // Hive support with an embedded Derby metastore in a temp folder: catalog tests use it; the
+      // metastore is created lazily, so tests that never touch the catalog do not pay for it.
       session = SparkSessions.getOrCreate("hourglass-tests", new SparkSettings("local[2]", 2, Map.of(
           "spark.ui.enabled", "false",
           "spark.sql.adaptive.coalescePartitions.enabled", "true",
-          "spark.default.parallelism", "2")));
+          "spark.default.parallelism", "2",
+          "spark.sql.catalogImplementation", "hive",
+          "spark.hadoop.javax.jdo.option.ConnectionURL",
+          "jdbc:derby:;databaseName=" + state.resolve("metastore_db") + ";create=true",
+          "spark.hadoop.datanucleus.schema.autoCreateAll", "true",
+          "spark.hadoop.hive.metastore.schema.verification", "false",
+          "spark.sql.warehouse.dir", state.resolve("spark-warehouse").toUri().toString())));
       session.sparkContext().setLogLevel("WARN");
     }
     return session;

@@ -99,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
 
     out.printf("%n== 2. ingest: ./hourglass ingest --dataset web_events --hour %s --raw-root %s --warehouse %s"
         + " --set datasets.web_events.max-reject-rate=%s%n", DEMO_HOUR, settings.rawRoot(), settings.warehouse(), ds.maxRejectRate());
-    SparkSession spark = SparkSessions.getOrCreate("hourglass demo", settings.spark());
+    SparkSession spark = SparkSessions.getOrCreate("hourglass demo", settings);
     IngestJob job = new IngestJob(spark, settings, ds, key, line -> main.err().println("[ingest] " + line));
     IngestJob.Result result = job.run(DEMO_HOUR);
     Summary.print(out, ds, job, result);

@@ -40,7 +40,7 @@ final class IngestCommand implements Callable<Integer> {
     DatasetSettings ds = config.dataset(dataset);
     Optional<byte[]> key = Secrets.hmacKey(ds, main.env());
     requireDelta(ds);
-    SparkSession spark = SparkSessions.getOrCreate("hourglass ingest " + dataset + " " + hour, settings.spark());
+    SparkSession spark = SparkSessions.getOrCreate("hourglass ingest " + dataset + " " + hour, settings);
     IngestJob job = new IngestJob(spark, settings, ds, key, line -> main.err().println("[ingest " + dataset + " " + hour + "] " + line));
     IngestJob.Result result = job.run(hour);
     Summary.print(main.out(), ds, job, result);

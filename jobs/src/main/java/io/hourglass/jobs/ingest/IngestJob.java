@@ -17,6 +17,7 @@ import io.hourglass.common.io.ManifestStore;
 import io.hourglass.common.io.RawLineReader;
 import io.hourglass.common.io.RunManifest;
 import io.hourglass.common.io.StatusTally;
+import io.hourglass.common.io.TableCatalog;
 import io.hourglass.common.schema.TableSchema;
 import io.hourglass.common.spark.JobLabels;
 import io.hourglass.common.transform.Quarantine;
@@ -131,10 +132,33 @@ public final class IngestJob {
           BuildInfo.version(), started.toString(), finished.toString(), Duration.between(started, finished).toMillis(),
           sparkInfo());
       String path = manifests.write(tableRoot(), hour, manifest);
+      registerInCatalog(hour, labels);
       return new Result(hour, input, Optional.of(manifest), Optional.of(path));
     } finally {
       classified.unpersist();
       labels.clear();
+    }
+  }
+
+  /** The events table as the catalog sees it. */
+  public TableCatalog.TableDef tableDef() {
+    return new TableCatalog.TableDef(dataset.table(), tableRoot(), dataset.format(), WebEventColumns.PARTITIONS,
+        TableSchema.load(dataset.tableSchema()));
+  }
+
+  private void registerInCatalog(Hour hour, JobLabels labels) {
+    if (!settings.catalog().enabled()) {
+      return;
+    }
+    labels.step("register partitions in the catalog");
+    try {
+      TableCatalog.Plan plan = new TableCatalog(spark, settings.catalog().database()).registerOwner(tableDef(), hour.id());
+      progress.accept(String.format("catalog %s.%s: %d partitions added, %d dropped", settings.catalog().database(),
+          dataset.table(), plan.missing().size(), plan.extra().size()));
+    } catch (RuntimeException e) {
+      throw new RunFailedException("the hour's data and manifest are published, but registering its partitions in the catalog"
+          + " failed: " + e.getMessage().lines().findFirst().orElse("") + "; run 'hourglass catalog sync --dataset "
+          + dataset.name() + "'", e);
     }
   }
 

@@ -1,0 +1,184 @@
+package io.hourglass.common.sizer;
+
+import io.hourglass.common.sizer.SizingDecision.Outcome;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Plans the size of an hourly run so that it meets its deadline: the smallest executor count whose
+ * predicted runtime, times a safety margin learnt from the dataset's own history, fits the deadline.
+ *
+ * <ol>
+ *   <li>Fit {@link RuntimeModel} on the last {@value #FIT_WINDOW} runs (NNLS, relative error). With
+ *       fewer than {@value #MIN_OBSERVATIONS} runs, use the cold-start defaults of {@link SizerLimits}.
+ *   <li>Margin: refit without each of the last {@value #MARGIN_WINDOW} runs and predict it (an honest,
+ *       out-of-sample error); the margin is the {@code safetyQuantile} of actual/predicted over those
+ *       runs, the larger of the empirical quantile and a log-normal one (30 ratios alone cannot show a
+ *       1-in-100 tail), never below 1.
+ *   <li>Predict T(n) for every n in [min, max]; choose the smallest n with T(n) × margin <= deadline,
+ *       never more than ceil(tasks / cores) (more executors would get no task).
+ * </ol>
+ *
+ * <p>Pure and deterministic: no clock, no I/O, no randomness.
+ */
+public final class Sizer {
+  /** Runs needed before the history replaces the cold-start defaults. */
+  public static final int MIN_OBSERVATIONS = 3;
+
+  /** Runs the model is fitted on: the last two weeks of hourly runs, so it follows drift in the data. */
+  public static final int FIT_WINDOW = 336;
+
+  /** Recent runs whose out-of-sample error sets the margin. */
+  public static final int MARGIN_WINDOW = Integer.getInteger("mw", 30); // TEMP
+  static final String MODE = System.getProperty("mode", "max"); // TEMP
+  static final int FITW = Integer.getInteger("fw", 336); // TEMP
+
+  private Sizer() {}
+
+  /** The calibration learnt from a history: the model, the margin and the ratios the margin came from. */
+  public record Calibration(RuntimeModel model, double margin, List<Double> recentRatios) {}
+
+  /**
+   * Sizes the run of {@code in}.
+   *
+   * @param in the hour's input as listed
+   * @param history this dataset's past runs, oldest first (only their own outcomes; nothing about the future)
+   * @param limits floor, cap, cores, deadline and the cold-start defaults
+   */
+  public static SizingDecision size(SizerInput in, List<Observation> history, SizerLimits limits) {
+    Objects.requireNonNull(in, "input");
+    Objects.requireNonNull(history, "history");
+    Objects.requireNonNull(limits, "limits");
+    Calibration cal = calibrate(history, in.splittable(), limits);
+    return decide(in, cal.model(), cal.margin(), limits);
+  }
+
+  /** Fits the model and learns the margin from the recent history (or returns the cold-start defaults). */
+  public static Calibration calibrate(List<Observation> history, boolean splittable, SizerLimits limits) {
+    List<Observation> window = history.subList(Math.max(0, history.size() - FITW), history.size());
+    if (window.size() < MIN_OBSERVATIONS) {
+      return new Calibration(RuntimeModel.coldStart(limits), 1.0, List.of());
+    }
+    int terms = RuntimeModel.termsFor(window);
+    int m = window.size();
+    double[][] rows = new double[m][];
+    double[][] gram = new double[terms][terms];
+    double[] atb = new double[terms];
+    for (int i = 0; i < m; i++) {
+      rows[i] = RuntimeModel.row(window.get(i), splittable, terms);
+      Nnls.accumulate(gram, atb, rows[i], 1.0, 1.0);
+    }
+    RuntimeModel model = RuntimeModel.fromThetas(Nnls.solveNormal(gram, atb), window, splittable);
+
+    List<Double> ratios = new ArrayList<>();
+    for (int i = Math.max(0, m - MARGIN_WINDOW); i < m; i++) {
+      double[][] g = new double[terms][];
+      for (int j = 0; j < terms; j++) {
+        g[j] = gram[j].clone();
+      }
+      double[] b = atb.clone();
+      Nnls.accumulate(g, b, rows[i], 1.0, -1.0);
+      RuntimeModel without = RuntimeModel.fromThetas(Nnls.solveNormal(g, b), List.of(), splittable);
+      Observation o = window.get(i);
+      double predicted = without.predictSeconds(o.input(splittable), o.executors(), o.coresPerExecutor());
+      if (predicted > 0) {
+        ratios.add(o.wallSeconds() / predicted);
+      }
+    }
+    return new Calibration(model, margin(ratios, limits.safetyQuantile()), Collections.unmodifiableList(ratios));
+  }
+
+  /**
+   * The margin for a safety quantile q from ratios actual/predicted: max(1, empirical q-quantile,
+   * exp(mean + z_q · sd · sqrt(1 + 1/k)) of the log ratios), the last being the upper prediction
+   * bound of a log-normal fitted to the k ratios.
+   */
+  static double margin(List<Double> ratios, double q) {
+    int k = ratios.size();
+    if (k == 0) {
+      return 1.0;
+    }
+    double[] logs = ratios.stream().mapToDouble(Math::log).sorted().toArray();
+    double empirical = Stats.quantileSorted(logs, q);
+    double parametric = empirical;
+    if (k >= 2) {
+      double mean = Stats.mean(logs);
+      double sd = Stats.sd(logs, mean);
+      parametric = mean + Stats.normalQuantile(q) * sd * Math.sqrt(1.0 + 1.0 / k);
+    }
+    double v = MODE.equals("emp") ? empirical : MODE.equals("par") ? parametric : Math.max(empirical, parametric);
+    return Math.max(1.0, Math.exp(v));
+  }
+
+  /** Chooses a size with a given model and margin (what {@link #size} does after calibrating). */
+  public static SizingDecision decide(SizerInput in, RuntimeModel model, double margin, SizerLimits limits) {
+    if (!(margin >= 1.0) || Double.isInfinite(margin)) {
+      throw new IllegalArgumentException("Margin must be at least 1, cannot be: " + margin);
+    }
+    int cores = limits.coresPerExecutor();
+    double deadline = limits.deadlineSeconds();
+    SortedMap<Integer, Double> curve = new TreeMap<>();
+    for (int n = limits.minExecutors(); n <= limits.maxExecutors(); n++) {
+      curve.put(n, model.predictSeconds(in, n, cores));
+    }
+    int useful = RuntimeModel.usefulExecutors(in, cores);
+    int upper = Math.max(limits.minExecutors(), Math.min(limits.maxExecutors(), useful));
+    SortedMap<Integer, Double> view = Collections.unmodifiableSortedMap(curve);
+
+    for (int n = limits.minExecutors(); n <= upper; n++) {
+      double t = curve.get(n);
+      if (t * margin <= deadline) {
+        String reason = String.format("%d executors x %d cores: predicted %s x margin %.2f = %s, within the %s deadline",
+            n, cores, Fmt.duration(t), margin, Fmt.duration(t * margin), Fmt.duration(deadline));
+        return new SizingDecision(Outcome.FITS, n, cores, t, margin, deadline, model, view, reason);
+      }
+    }
+
+    int best = limits.minExecutors();
+    for (int n = limits.minExecutors(); n <= upper; n++) {
+      if (curve.get(n) < curve.get(best)) {
+        best = n;
+      }
+    }
+    double bestSeconds = curve.get(best);
+    double fileFloor = model.largestFileSeconds(in);
+    if (!in.splittable() && fileFloor * margin > deadline) {
+      String reason = String.format(
+          "The largest file (%s of gzip, which cannot be split: one file is one task) alone takes about %s"
+              + " (at %s per core, margin %.2f), longer than the %s deadline, so more executors cannot help:"
+              + " split or recompress such files (a smaller Firehose buffer, or a splittable codec),"
+              + " or raise the deadline to at least %s.",
+          Fmt.bytes(in.largestFileBytes()), Fmt.duration(fileFloor * margin), Fmt.throughput(model.mibPerCoreSecond()),
+          margin, Fmt.duration(deadline), Fmt.durationUp(bestSeconds * margin));
+      return new SizingDecision(Outcome.FILE_TOO_BIG, best, cores, bestSeconds, margin, deadline, model, view, reason);
+    }
+
+    int needed = executorsNeeded(in, model, margin, limits, useful);
+    String help = needed > 0
+        ? String.format("raise the maximum executors from %d to %d, or raise the deadline to at least %s,"
+            + " or split the hour into smaller runs", limits.maxExecutors(), needed, Fmt.durationUp(bestSeconds * margin))
+        : String.format("no executor count gets there; raise the deadline to at least %s, or split the hour"
+            + " into smaller runs", Fmt.durationUp(bestSeconds * margin));
+    String reason = String.format(
+        "%s in %d files needs more than the maximum of %d executors to finish within %s (at best %s x margin %.2f"
+            + " = %s with %d): %s.",
+        Fmt.bytes(in.inputBytes()), in.fileCount(), limits.maxExecutors(), Fmt.duration(deadline),
+        Fmt.duration(bestSeconds), margin, Fmt.duration(bestSeconds * margin), best, help);
+    return new SizingDecision(Outcome.TOO_MUCH_INPUT, best, cores, bestSeconds, margin, deadline, model, view, reason);
+  }
+
+  /** The smallest executor count above the cap that would meet the deadline, or -1 if none would. */
+  private static int executorsNeeded(SizerInput in, RuntimeModel model, double margin, SizerLimits limits, int useful) {
+    long last = Math.min(useful, Math.max(100_000L, 64L * limits.maxExecutors()));
+    for (long n = limits.maxExecutors() + 1L; n <= last; n++) {
+      if (model.predictSeconds(in, (int) n, limits.coresPerExecutor()) * margin <= limits.deadlineSeconds()) {
+        return (int) n;
+      }
+    }
+    return -1;
+  }
+}

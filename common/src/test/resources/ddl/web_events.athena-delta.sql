@@ -1,0 +1,3 @@
+CREATE EXTERNAL TABLE `hourglass`.`events`
+LOCATION 's3://example-bucket/warehouse/events/'
+TBLPROPERTIES ('table_type'='DELTA');
