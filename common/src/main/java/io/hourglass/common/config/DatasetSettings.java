@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param email what happens to the email column
  * @param hmacKeyEnv environment variable holding the HMAC key (never the key itself)
  * @param maxRejectRate quarantined / read above which the run fails
+ * @param sla how long after the start of hour H its run is expected to be done
  */
 public record DatasetSettings(
     String name,
@@ -30,7 +31,8 @@ public record DatasetSettings(
     Duration future,
     PiiMode email,
     String hmacKeyEnv,
-    double maxRejectRate) {
+    double maxRejectRate,
+    Duration sla) {
 
   public DatasetSettings {
     String prefix = "hourglass.datasets." + name + ".";
@@ -44,6 +46,9 @@ public record DatasetSettings(
     }
     if (email == PiiMode.HASH && (hmacKeyEnv == null || !hmacKeyEnv.matches("[A-Za-z_][A-Za-z0-9_]*"))) {
       throw BadConfigException.of(prefix + "pii.hmac-key-env", hmacKeyEnv, "must be an environment variable name");
+    }
+    if (sla == null || sla.compareTo(Duration.ofHours(1)) < 0) {
+      throw BadConfigException.of(prefix + "sla", sla, "must be at least 1h (the hour has to end first)");
     }
     if (!(maxRejectRate >= 0.0 && maxRejectRate <= 1.0)) {
       throw BadConfigException.of(prefix + "max-reject-rate", maxRejectRate, "must be between 0 and 1");

@@ -28,7 +28,8 @@ public record Hour(Instant start) implements Comparable<Hour> {
     String t = text == null ? "" : text.trim();
     try {
       String hourPart = t.length() == 16 && t.endsWith(":00") ? t.substring(0, 13) : t;
-      LocalDateTime local = LocalDateTime.parse(hourPart + ":00", DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm"));
+      LocalDateTime local = LocalDateTime.parse(hourPart + ":00",
+          DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm").withResolverStyle(java.time.format.ResolverStyle.STRICT));
       return new Hour(local.toInstant(ZoneOffset.UTC));
     } catch (DateTimeParseException e) {
       throw new BadConfigException("'" + text + "' is not an hour: expected YYYY-MM-DDTHH in UTC, e.g. 2026-11-20T10");

@@ -76,6 +76,26 @@ public final class HourglassConfig {
             sparkConf));
   }
 
+  /**
+   * The ledger's location: an empty URL means the embedded database under the state folder.
+   *
+   * @param passwordEnv the environment variable holding the password
+   */
+  public record LedgerConfig(String url, String user, String passwordEnv, Duration lease) {}
+
+  public LedgerConfig ledger() {
+    Duration lease = get("hourglass.ledger.lease", config::getDuration);
+    if (lease.toMillis() < 1000) {
+      throw BadConfigException.of("hourglass.ledger.lease", lease, "must be at least 1s");
+    }
+    String url = get("hourglass.ledger.url", config::getString).trim();
+    if (!url.isEmpty() && !url.startsWith("jdbc:")) {
+      throw BadConfigException.of("hourglass.ledger.url", url, "must be a JDBC URL (jdbc:postgresql://...) or empty for the embedded ledger");
+    }
+    return new LedgerConfig(url, get("hourglass.ledger.user", config::getString),
+        get("hourglass.ledger.password-env", config::getString), lease);
+  }
+
   /** The validated settings of one dataset; an unknown dataset is a bad setting. */
   public DatasetSettings dataset(String name) {
     String p = ROOT + ".datasets." + name;
@@ -95,7 +115,8 @@ public final class HourglassConfig {
         get(p + ".window.future", config::getDuration),
         enumOf(p + ".pii.email", PiiMode.class),
         get(p + ".pii.hmac-key-env", config::getString),
-        get(p + ".max-reject-rate", config::getDouble));
+        get(p + ".max-reject-rate", config::getDouble),
+        get(p + ".sla", config::getDuration));
   }
 
   /** The resolved configuration, for settings a job reads itself. */

@@ -20,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -157,9 +158,17 @@ public final class HourPartitionWriter {
     Column[] cols = target.partitionColumns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
     Map<String, Long> result = new TreeMap<>();
     for (Row r : written.groupBy(cols).count().collectAsList()) {
+      Object owner = r.get(cols.length - 1);
+      if (owner == null || !target.ownerValue().equals(owner.toString())) {
+        throw new RunFailedException(String.format("%s: rows for %s=%s in a run that owns %s=%s; nothing was published",
+            target.root(), target.ownerColumn(), owner, target.ownerColumn(), target.ownerValue()));
+      }
       List<String> parts = new ArrayList<>();
       for (int i = 0; i < cols.length; i++) {
-        parts.add(target.partitionColumns().get(i) + "=" + r.get(i));
+        // The directory name exactly as Spark writes it (escaped; null as __HIVE_DEFAULT_PARTITION__).
+        Object v = r.get(i);
+        parts.add(ExternalCatalogUtils.getPartitionPathString(target.partitionColumns().get(i),
+            v == null ? ExternalCatalogUtils.DEFAULT_PARTITION_NAME() : v.toString()));
       }
       result.put(String.join("/", parts), r.getLong(cols.length));
     }

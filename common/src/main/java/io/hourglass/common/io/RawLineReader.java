@@ -46,18 +46,60 @@ public final class RawLineReader {
     return spark.createDataFrame(rows, RawRecords.SCHEMA);
   }
 
+  /**
+   * Ends the stream at the first read error instead of throwing it, keeping the error. Without this the
+   * reader's read-ahead buffer, decoded but not yet returned as lines, would be lost with the exception:
+   * a truncated gzip must give back every line decoded before the damage (the cut last line becomes a
+   * malformed record), then the error.
+   */
+  static final class StopOnError extends java.io.FilterInputStream {
+    private IOException error;
+
+    StopOnError(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (error != null) {
+        return -1;
+      }
+      try {
+        return super.read();
+      } catch (IOException e) {
+        error = e;
+        return -1;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (error != null) {
+        return -1;
+      }
+      try {
+        return super.read(b, off, len);
+      } catch (IOException e) {
+        error = e;
+        return -1;
+      }
+    }
+  }
+
   /** Streams the records of one object; an I/O or decompression error ends it with a read_error row. */
   static final class RecordIterator implements Iterator<Row> {
     private final String path;
     private final ArrayDeque<Row> pending = new ArrayDeque<>();
     private BufferedReader reader;
+    private StopOnError guard;
     private long lineNo;
     private boolean done;
 
     RecordIterator(Configuration conf, String path) {
       this.path = path;
       try {
-        reader = open(conf, path);
+        guard = new StopOnError(open(conf, path));
+        reader = new BufferedReader(new InputStreamReader(guard, StandardCharsets.UTF_8), BUFFER);
       } catch (IOException | RuntimeException e) {
         fail(e);
       }
@@ -88,7 +130,11 @@ public final class RawLineReader {
         return;
       }
       if (line == null) {
-        close();
+        if (guard != null && guard.error != null) {
+          fail(guard.error);
+        } else {
+          close();
+        }
         return;
       }
       lineNo++;
@@ -118,7 +164,7 @@ public final class RawLineReader {
       }
     }
 
-    private static BufferedReader open(Configuration conf, String path) throws IOException {
+    private static InputStream open(Configuration conf, String path) throws IOException {
       Path p = new Path(path);
       FSDataInputStream raw = p.getFileSystem(conf).open(p, BUFFER);
       InputStream in = new BufferedInputStream(raw, BUFFER);
@@ -132,7 +178,7 @@ public final class RawLineReader {
         throw new IOException("named .gz but is not gzip");
       }
       InputStream decoded = gzip ? new GZIPInputStream(in, 64 * 1024) : in;
-      return new BufferedReader(new InputStreamReader(decoded, StandardCharsets.UTF_8), BUFFER);
+      return decoded;
     }
   }
 }

@@ -56,6 +56,9 @@ public final class SparkSessions {
     builder.config("spark.sql.session.timeZone", "UTC");
     builder.config("spark.sql.shuffle.partitions", String.valueOf(settings.shufflePartitions()));
     builder.config("spark.sql.adaptive.enabled", "true");
+    // Backfills run several hours at once in one session, each in its own pool: FAIR shares the
+    // executors between them. With one job at a time it behaves like FIFO.
+    builder.config("spark.scheduler.mode", "FAIR");
     // A raw JSON object may repeat a key; keep the last value instead of failing the whole task.
     builder.config("spark.sql.mapKeyDedupPolicy", "LAST_WIN");
     builder.config("spark.sql.sources.partitionColumnTypeInference.enabled", "false");

@@ -39,8 +39,11 @@ import org.apache.spark.sql.functions;
  */
 public final class Columns {
   private static final String IPV4 = "^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})$";
-  // Full or '::'-compressed IPv6 of 3 to 8 hex groups; embedded IPv4 tails and zone ids are not accepted.
-  private static final String IPV6 = "^(?=.*:)(?!.*:::)(?!.*::.*::)[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}$";
+  // IPv6: eight hex groups, or '::' standing for one or more zero groups with at most seven written.
+  // Embedded IPv4 tails and zone ids are not accepted.
+  private static final String IPV6_FULL = "^([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$";
+  private static final String IPV6_COMPRESSED =
+      "^(([0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::(([0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?$";
 
   private Columns() {}
 
@@ -71,7 +74,8 @@ public final class Columns {
     Column first3 = transform(slice(all, 1, 3), g -> regexp_replace(g, "^0+(?=.)", ""));
     Column v6 = concat(concat_ws(":", first3), lit("::"));
 
-    return when(v4ok, v4).when(s.rlike(IPV6), v6).otherwise(lit(null).cast("string"));
+    Column v6ok = s.rlike(IPV6_FULL).or(s.rlike(IPV6_COMPRESSED).and(size(head).plus(size(tail)).leq(7)));
+    return when(v4ok, v4).when(v6ok, v6).otherwise(lit(null).cast("string"));
   }
 
   /** Lower-case host of a URL; null when the URL does not parse. */

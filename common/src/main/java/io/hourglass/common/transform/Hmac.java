@@ -1,7 +1,7 @@
 package io.hourglass.common.transform;
 
 import static org.apache.spark.sql.functions.lower;
-import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.udf;
 
 import java.io.Serializable;
@@ -39,7 +39,7 @@ public final class Hmac implements Serializable {
     }
     Hmac hmac = new Hmac(key);
     UserDefinedFunction f = udf((UDF1<String, String>) hmac::hex, DataTypes.StringType).withName("hmac_sha256");
-    return f.apply(lower(trim(value)));
+    return f.apply(lower(regexp_replace(value, "^\\s+|\\s+$", "")));
   }
 
   String hex(String value) throws GeneralSecurityException {

@@ -72,6 +72,7 @@ final class DemoCommand implements Callable<Integer> {
     Path warehouse = base.resolve("warehouse");
     deleteRecursively(raw);
     common.sets.add(0, "hourglass.datasets.web_events.format=" + format);
+    common.sets.add(0, "hourglass.state-dir=" + base.resolve("state"));
     // The sample hour is deliberately ~10% dirt; the production default (5%) would fail it, as it should.
     common.sets.add(0, "hourglass.datasets.web_events.max-reject-rate=" + DEMO_MAX_REJECT_RATE);
     common.rawRoot = common.rawRoot == null ? raw.toString() : common.rawRoot;
@@ -101,7 +102,11 @@ final class DemoCommand implements Callable<Integer> {
         + " --set datasets.web_events.max-reject-rate=%s%n", DEMO_HOUR, settings.rawRoot(), settings.warehouse(), ds.maxRejectRate());
     SparkSession spark = SparkSessions.getOrCreate("hourglass demo", settings);
     IngestJob job = new IngestJob(spark, settings, ds, key, line -> main.err().println("[ingest] " + line));
-    IngestJob.Result result = job.run(DEMO_HOUR);
+    IngestJob.Result result;
+    try (io.hourglass.common.ledger.JdbcRunLedger ledger = Ledgers.open(config, settings, main.env())) {
+      result = new io.hourglass.jobs.ingest.RecordedIngest(ledger, java.time.Clock.systemUTC(), line -> { })
+          .run(job, DEMO_HOUR, 0);
+    }
     Summary.print(out, ds, job, result);
 
     out.printf("%n== 3. query the table: events by event hour and type (late events sit in their own event hour)%n");

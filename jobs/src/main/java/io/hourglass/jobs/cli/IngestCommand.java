@@ -7,7 +7,10 @@ import io.hourglass.common.config.Secrets;
 import io.hourglass.common.config.Settings;
 import io.hourglass.common.config.TableFormat;
 import io.hourglass.common.spark.SparkSessions;
+import io.hourglass.common.ledger.JdbcRunLedger;
 import io.hourglass.jobs.ingest.IngestJob;
+import io.hourglass.jobs.ingest.RecordedIngest;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -40,11 +43,16 @@ final class IngestCommand implements Callable<Integer> {
     DatasetSettings ds = config.dataset(dataset);
     Optional<byte[]> key = Secrets.hmacKey(ds, main.env());
     requireDelta(ds);
-    SparkSession spark = SparkSessions.getOrCreate("hourglass ingest " + dataset + " " + hour, settings);
-    IngestJob job = new IngestJob(spark, settings, ds, key, line -> main.err().println("[ingest " + dataset + " " + hour + "] " + line));
-    IngestJob.Result result = job.run(hour);
-    Summary.print(main.out(), ds, job, result);
-    return Main.OK;
+    java.util.function.Consumer<String> progress = line -> main.err().println("[ingest " + dataset + " " + hour + "] " + line);
+    try (JdbcRunLedger ledger = Ledgers.open(config, settings, main.env())) {
+      long t0 = System.nanoTime();
+      SparkSession spark = SparkSessions.getOrCreate("hourglass ingest " + dataset + " " + hour, settings);
+      long startupMs = (System.nanoTime() - t0) / 1_000_000;
+      IngestJob job = new IngestJob(spark, settings, ds, key, progress);
+      IngestJob.Result result = new RecordedIngest(ledger, Clock.systemUTC(), progress).run(job, hour, startupMs);
+      Summary.print(main.out(), ds, job, result);
+      return Main.OK;
+    }
   }
 
   static void requireDelta(DatasetSettings ds) {

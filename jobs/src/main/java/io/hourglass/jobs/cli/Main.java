@@ -19,12 +19,17 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "hourglass", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Hourly Spark jobs: raw behaviour logs in, partitioned tables out, on time.",
-    subcommands = {IngestCommand.class, GenerateCommand.class, DemoCommand.class, DdlCommand.class, CatalogCommand.class,
+    subcommands = {IngestCommand.class, GenerateCommand.class, DemoCommand.class, DdlCommand.class, CatalogCommand.class, BackfillCommand.class,
+        StatusCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
   public static final int OK = 0;
   public static final int RUN_FAILED = 1;
   public static final int BAD_USAGE = 2;
+  /** Refused: another run holds the hour (double fire). */
+  public static final int ALREADY_RUNNING = 3;
+  /** The sizer found no allowed size that meets the deadline. */
+  public static final int NO_SIZE_MEETS_DEADLINE = 4;
 
   private final Map<String, String> env;
   private final PrintStream out;
@@ -93,6 +98,14 @@ public final class Main implements Callable<Integer> {
     if (e instanceof BadConfigException) {
       err.println("hourglass: " + e.getMessage());
       return BAD_USAGE;
+    }
+    if (e instanceof io.hourglass.common.ledger.AlreadyRunningException) {
+      err.println("hourglass: refused: " + e.getMessage());
+      return ALREADY_RUNNING;
+    }
+    if (e instanceof io.hourglass.common.ledger.LedgerUnavailableException) {
+      err.println("hourglass: " + e.getMessage());
+      return RUN_FAILED;
     }
     if (e instanceof RunFailedException) {
       err.println("hourglass: run failed: " + e.getMessage());

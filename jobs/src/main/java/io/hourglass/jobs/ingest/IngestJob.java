@@ -73,9 +73,17 @@ public final class IngestJob {
     return Locations.join(settings.warehouse(), "_quarantine", dataset.name());
   }
 
+  public String datasetName() {
+    return dataset.name();
+  }
+
   public Result run(Hour hour) {
+    return run(hour, hour.id() + "-" + UUID.randomUUID().toString().substring(0, 8));
+  }
+
+  /** Runs hour {@code hour} under the given run id (the ledger's, when the run is recorded). */
+  public Result run(Hour hour, String runId) {
     Instant started = Instant.now();
-    String runId = hour.id() + "-" + UUID.randomUUID().toString().substring(0, 8);
     TableSchema raw = TableSchema.load(dataset.rawSchema());
     TableSchema table = TableSchema.load(dataset.tableSchema());
     TableSchema quarantineSchema = TableSchema.load(Quarantine.SCHEMA);

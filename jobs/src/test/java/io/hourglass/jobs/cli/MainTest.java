@@ -58,7 +58,8 @@ class MainTest {
 
   private String[] ingestArgs(String... extra) {
     List<String> a = new ArrayList<>(List.of("ingest", "--dataset", "web_events", "--hour", H.toString(),
-        "--raw-root", dir.resolve("raw").toString(), "--warehouse", dir.resolve("wh").toString()));
+        "--raw-root", dir.resolve("raw").toString(), "--warehouse", dir.resolve("wh").toString(),
+        "--set", "state-dir=" + dir.resolve("state")));
     a.addAll(Arrays.asList(extra));
     return a.toArray(String[]::new);
   }
@@ -140,7 +141,8 @@ class MainTest {
     Run r = run("--JOB_ID", "j_1", "--JOB_RUN_ID", "jr_1", "--JOB_NAME", "hourglass-ingest", "--TempDir", "s3://tmp/x",
         "--job-bookmark-option", "job-bookmark-disable", "--enable-metrics", "true",
         "--command", "ingest", "--dataset", "web_events", "--hour", H.toString(),
-        "--raw-root", dir.resolve("raw").toString(), "--warehouse", dir.resolve("wh").toString());
+        "--raw-root", dir.resolve("raw").toString(), "--warehouse", dir.resolve("wh").toString(),
+        "--set", "state-dir=" + dir.resolve("state"));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("succeeded"), r.out());
 

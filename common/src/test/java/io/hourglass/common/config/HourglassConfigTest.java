@@ -1,0 +1,243 @@
+package io.hourglass.common.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HourglassConfigTest {
+  private static final String CWD = System.getProperty("user.dir");
+  private static final String WEB = "hourglass.datasets.web_events.";
+
+  @TempDir
+  Path tmp;
+
+  private static HourglassConfig load(String... overrides) {
+    return HourglassConfig.load(Optional.of("web_events"), Optional.empty(), List.of(overrides));
+  }
+
+  private static void assertBad(Supplier<?> call, String key, String value) {
+    BadConfigException e = assertThrows(BadConfigException.class, call::get);
+    String m = e.getMessage();
+    assertTrue(m.contains(key), "message should name " + key + ": " + m);
+    assertTrue(m.contains(value), "message should name the value " + value + ": " + m);
+    assertFalse(m.contains("\n") || m.contains("\r"), "message should be one line: " + m);
+  }
+
+  private Path hocon(String name, String text) throws IOException {
+    Path file = tmp.resolve(name);
+    Files.writeString(file, text);
+    return file;
+  }
+
+  @Test
+  void defaultsComeFromApplicationConf() {
+    Settings s = HourglassConfig.load(Optional.empty(), Optional.empty(), List.of()).settings();
+    assertEquals("file://" + CWD + "/data/raw", s.rawRoot());
+    assertEquals("file://" + CWD + "/data/warehouse", s.warehouse());
+    assertEquals("local[*]", s.spark().master());
+    assertEquals(8, s.spark().shufflePartitions());
+    assertEquals(Map.of(), s.spark().conf());
+  }
+
+  @Test
+  void webEventsDefaultsComeFromItsDatasetFile() {
+    DatasetSettings d = load().dataset("web_events");
+    assertEquals("web_events", d.name());
+    assertEquals("web-events", d.stream());
+    assertEquals("events", d.table());
+    assertEquals(TableFormat.PARQUET, d.format());
+    assertEquals("web_events/raw-v1.avsc", d.rawSchema());
+    assertEquals("web_events/events-v1.avsc", d.tableSchema());
+    assertEquals(CorruptFilePolicy.FAIL, d.onCorruptFile());
+    assertEquals(Duration.ofHours(6), d.late());
+    assertEquals(Duration.ofMinutes(10), d.future());
+    assertEquals(PiiMode.HASH, d.email());
+    assertEquals("HOURGLASS_HMAC_KEY", d.hmacKeyEnv());
+    assertEquals(0.05, d.maxRejectRate(), 0.0);
+  }
+
+  @Test
+  void precedenceIsSetThenConfFileThenDatasetFileThenApplicationConf() throws IOException {
+    Path conf = hocon("mine.conf", String.join("\n",
+        "hourglass.raw-root = \"s3a://conf-bucket/raw/\"",
+        "hourglass.warehouse = \"s3a://conf-bucket/wh\"",
+        "hourglass.datasets.web_events.format = avro",
+        "hourglass.datasets.web_events.window.late = 3h",
+        "hourglass.spark.conf { \"spark.executor.memory\" = \"4g\" }"));
+    HourglassConfig c = HourglassConfig.load(Optional.of("web_events"), Optional.of(conf),
+        List.of("datasets.web_events.format=delta", "hourglass.warehouse=s3a://set-bucket/wh"));
+    DatasetSettings d = c.dataset("web_events");
+    Settings s = c.settings();
+    assertEquals(TableFormat.DELTA, d.format(), "--set beats --conf");
+    assertEquals("s3a://set-bucket/wh", s.warehouse(), "--set (with the prefix) beats --conf");
+    assertEquals(Duration.ofHours(3), d.late(), "--conf beats the dataset file");
+    assertEquals("s3a://conf-bucket/raw", s.rawRoot(), "--conf beats application.conf");
+    assertEquals(Duration.ofMinutes(10), d.future(), "the dataset file fills what --conf leaves");
+    assertEquals(8, s.spark().shufflePartitions(), "application.conf fills the rest");
+    assertEquals(Map.of("spark.executor.memory", "4g"), s.spark().conf());
+  }
+
+  @Test
+  void datasetFileBeatsApplicationConfAndConfFileBeatsDatasetFile() throws IOException {
+    // A dataset file of our own, found the way the jar's files are: on the context class path.
+    Path root = tmp.resolve("cp");
+    Files.createDirectories(root.resolve("conf/datasets"));
+    Files.writeString(root.resolve("conf/datasets/probe_ds.conf"), String.join("\n",
+        "hourglass.spark.shuffle-partitions = 3",
+        "hourglass.spark.master = \"local[1]\"",
+        "hourglass.raw-root = \"s3a://dataset-file/raw\""));
+    Path conf = hocon("over.conf", "hourglass.spark.master = \"local[4]\"");
+    ClassLoader before = Thread.currentThread().getContextClassLoader();
+    try (URLClassLoader cl = new URLClassLoader(new URL[] {root.toUri().toURL()}, before)) {
+      Thread.currentThread().setContextClassLoader(cl);
+      Settings s = HourglassConfig.load(Optional.of("probe_ds"), Optional.of(conf), List.of("raw-root=s3a://set/raw")).settings();
+      assertEquals(3, s.spark().shufflePartitions(), "dataset file beats application.conf (8)");
+      assertEquals("local[4]", s.spark().master(), "--conf beats the dataset file");
+      assertEquals("s3a://set/raw", s.rawRoot(), "--set beats the dataset file");
+      assertEquals("file://" + CWD + "/data/warehouse", s.warehouse(), "application.conf fills the rest");
+    } finally {
+      Thread.currentThread().setContextClassLoader(before);
+    }
+  }
+
+  @Test
+  void setWithoutPrefixGetsIt() {
+    HourglassConfig c = load("raw-root=s3a://b/raw", "spark.shuffle-partitions=5", "datasets.web_events.window.late=90m");
+    assertEquals("s3a://b/raw", c.settings().rawRoot());
+    assertEquals(5, c.settings().spark().shufflePartitions());
+    assertEquals(Duration.ofMinutes(90), c.dataset("web_events").late());
+    assertEquals("s3a://b/raw", c.raw().getString("hourglass.raw-root"));
+  }
+
+  @Test
+  void setKeepsEverythingAfterTheFirstEquals() {
+    HourglassConfig c = load("spark.master=local[2]", "raw-root = s3a://b/k=v ");
+    assertEquals("local[2]", c.settings().spark().master());
+    assertEquals("s3a://b/k=v", c.settings().rawRoot());
+  }
+
+  @Test
+  void setWithoutEqualsIsBadNamingTheArgument() {
+    assertBad(() -> load("format"), "--set", "'format'");
+    assertBad(() -> load("=parquet"), "--set", "'=parquet'");
+  }
+
+  @Test
+  void unknownFormatIsBad() {
+    assertBad(() -> load("datasets.web_events.format=orc").dataset("web_events"), WEB + "format", "'orc'");
+  }
+
+  @Test
+  void formatIsCaseInsensitive() {
+    assertEquals(TableFormat.AVRO, load("datasets.web_events.format=AVRO").dataset("web_events").format());
+  }
+
+  @Test
+  void rejectRateAboveOneIsBad() {
+    assertBad(() -> load("datasets.web_events.max-reject-rate=2").dataset("web_events"), WEB + "max-reject-rate", "2");
+    assertBad(() -> load("datasets.web_events.max-reject-rate=-0.1").dataset("web_events"), WEB + "max-reject-rate", "-0.1");
+    assertBad(() -> load("datasets.web_events.max-reject-rate=lots").dataset("web_events"), WEB + "max-reject-rate", "lots");
+    assertEquals(1.0, load("datasets.web_events.max-reject-rate=1").dataset("web_events").maxRejectRate(), 0.0);
+    assertEquals(0.0, load("datasets.web_events.max-reject-rate=0").dataset("web_events").maxRejectRate(), 0.0);
+  }
+
+  @Test
+  void zeroShufflePartitionsIsBad() {
+    assertBad(() -> load("spark.shuffle-partitions=0").settings(), "hourglass.spark.shuffle-partitions", "'0'");
+    assertBad(() -> load("spark.shuffle-partitions=many").settings(), "hourglass.spark.shuffle-partitions", "many");
+    assertEquals(1, load("spark.shuffle-partitions=1").settings().spark().shufflePartitions());
+  }
+
+  @Test
+  void durationThatIsNotOneIsBad() {
+    assertBad(() -> load("datasets.web_events.window.late=banana").dataset("web_events"), WEB + "window.late", "'banana'");
+    assertBad(() -> load("datasets.web_events.window.future=-5m").dataset("web_events"), WEB + "window.future", "negative");
+    assertEquals(Duration.ZERO, load("datasets.web_events.window.future=0s").dataset("web_events").future());
+  }
+
+  @Test
+  void unknownCorruptFilePolicyAndPiiModeAreBad() {
+    assertBad(() -> load("datasets.web_events.input.on-corrupt-file=ignore").dataset("web_events"),
+        WEB + "input.on-corrupt-file", "'ignore'");
+    assertBad(() -> load("datasets.web_events.pii.email=keep").dataset("web_events"), WEB + "pii.email", "'keep'");
+  }
+
+  @Test
+  void hashingNeedsAVariableNameButDroppingDoesNot() {
+    assertBad(() -> load("datasets.web_events.pii.hmac-key-env=not a var").dataset("web_events"),
+        WEB + "pii.hmac-key-env", "'not a var'");
+    assertEquals(PiiMode.DROP,
+        load("datasets.web_events.pii.email=drop", "datasets.web_events.pii.hmac-key-env=not a var").dataset("web_events").email());
+  }
+
+  @Test
+  void namesAndWindowsAreValidated() {
+    assertBad(() -> load("datasets.web_events.table=../etc").dataset("web_events"), WEB + "table", "'../etc'");
+    assertBad(() -> load("datasets.web_events.stream=web events").dataset("web_events"), WEB + "stream", "'web events'");
+    assertBad(() -> load("datasets.web_events.window.late=-1h").dataset("web_events"), WEB + "window.late", "negative");
+    DatasetSettings ok = load("datasets.web_events.table=events_v2.x-1", "datasets.web_events.window.late=0s")
+        .dataset("web_events");
+    assertEquals("events_v2.x-1", ok.table());
+    assertEquals(Duration.ZERO, ok.late());
+  }
+
+  @Test
+  void badLocationIsBadNamingTheKey() {
+    assertBad(() -> load("warehouse=gs://b/wh").settings(), "hourglass.warehouse", "'gs://b/wh'");
+  }
+
+  @Test
+  void unknownDatasetIsBadNamingIt() {
+    assertBad(() -> HourglassConfig.load(Optional.of("nope"), Optional.empty(), List.of()).dataset("nope"),
+        "hourglass.datasets.nope", "'nope'");
+    assertBad(() -> load().dataset("web_event"), "hourglass.datasets.web_event", "'web_event'");
+  }
+
+  @Test
+  void missingSettingIsBadNamingTheKey() throws IOException {
+    Path conf = hocon("partial.conf", "hourglass.datasets.other { stream = s, format = parquet }");
+    HourglassConfig c = HourglassConfig.load(Optional.empty(), Optional.of(conf), List.of());
+    BadConfigException e = assertThrows(BadConfigException.class, () -> c.dataset("other"));
+    assertTrue(e.getMessage().contains("hourglass.datasets.other.table"), e.getMessage());
+    assertTrue(e.getMessage().contains("not set"), e.getMessage());
+  }
+
+  @Test
+  void missingConfFileIsBadNamingTheFile() {
+    Path missing = tmp.resolve("nowhere.conf");
+    BadConfigException e = assertThrows(BadConfigException.class,
+        () -> HourglassConfig.load(Optional.empty(), Optional.of(missing), List.of()));
+    assertTrue(e.getMessage().contains("--conf " + missing), e.getMessage());
+    assertTrue(e.getMessage().contains("no such file"), e.getMessage());
+  }
+
+  @Test
+  void confFileThatIsNotHoconIsBadInOneLine() throws IOException {
+    Path broken = hocon("broken.conf", "hourglass {\n  raw-root = \n  spark {\n");
+    BadConfigException e = assertThrows(BadConfigException.class,
+        () -> HourglassConfig.load(Optional.empty(), Optional.of(broken), List.of()));
+    assertTrue(e.getMessage().startsWith("--conf " + broken), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+  }
+
+  @Test
+  void durationHelperParsesAndNamesTheKey() {
+    assertEquals(Duration.ofMinutes(60), HourglassConfig.duration("--deadline", "60m"));
+    assertEquals(Duration.ofHours(1), HourglassConfig.duration("--deadline", "1h"));
+    assertBad(() -> HourglassConfig.duration("--deadline", "soon"), "--deadline", "'soon'");
+  }
+}

@@ -1,0 +1,183 @@
+package io.hourglass.common.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ledger contract on the embedded default (an H2 file with AUTO_SERVER), plus what is special to it. */
+class H2RunLedgerTest extends RunLedgerContract {
+  @TempDir
+  Path tmp;
+
+  private int databases;
+
+  @Override
+  LedgerSettings freshSettings() {
+    return LedgerSettings.embedded(tmp.resolve("state-" + (++databases)), LEASE);
+  }
+
+  @Override
+  LedgerSettings unreachableSettings() throws IOException {
+    return new LedgerSettings("jdbc:h2:tcp://127.0.0.1:" + freePort() + "/" + tmp.resolve("nowhere/ledger"), "sa",
+        PASSWORD, LEASE);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void theEmbeddedLedgerIsAnH2FileUnderTheStateFolderCreatedOnFirstUse() {
+    Path state = tmp.resolve("a/b/state");
+    LedgerSettings s = LedgerSettings.embedded(state, LEASE);
+    assertEquals("jdbc:h2:file:" + state.toAbsolutePath() + "/ledger;AUTO_SERVER=TRUE;WRITE_DELAY=0", s.url());
+    open(s).claim(KEY, "r1", T0);
+    assertTrue(Files.isRegularFile(state.resolve("ledger.mv.db")), "database file in the state folder");
+    assertEquals("127.0.0.1", System.getProperty("h2.bindAddress"));
+  }
+
+  @Test
+  void aStateFolderThatCannotBeCreatedIsUnavailable() throws IOException {
+    Path file = Files.writeString(tmp.resolve("not-a-folder"), "x");
+    LedgerUnavailableException e = assertThrows(LedgerUnavailableException.class,
+        () -> JdbcRunLedger.open(LedgerSettings.embedded(file.resolve("state"), LEASE)));
+    assertOneLineWithoutPassword(e.getMessage());
+    assertTrue(e.getMessage().contains("state folder"), e.getMessage());
+  }
+
+  /**
+   * Two processes on one machine share the file: the child opens it first and so serves it (AUTO_SERVER,
+   * on loopback); this JVM then reaches it through that server and sees the child's lock.
+   */
+  @Test
+  void anotherProcessSharesTheEmbeddedLedgerThroughItsAutoServer() throws Exception {
+    Path state = tmp.resolve("shared-state");
+    LedgerSettings s = LedgerSettings.embedded(state, LEASE);
+    Path childLog = tmp.resolve("child.log");
+    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", classPath, LedgerChildProcess.class.getName(), state.toString(), "child-run", H10.toString(),
+        T0.toString())
+        .redirectError(childLog.toFile())
+        .start();
+    BlockingQueue<String> lines = lines(child.getInputStream());
+    try (Writer toChild = new java.io.OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
+      String claimed = next(lines, child, childLog);
+      assertEquals("CLAIMED 1", claimed);
+
+      // The child serves the database (H2 writes 127.0.0.1 as "localhost"), bound to loopback only.
+      Properties lock = new Properties();
+      try (InputStream in = Files.newInputStream(state.resolve("ledger.lock.db"))) {
+        lock.load(in);
+      }
+      String server = lock.getProperty("server");
+      assertNotNull(server, () -> "no auto-server in the lock file: " + lock);
+      assertTrue(server.startsWith("localhost:"), () -> "auto-server must announce loopback: " + server);
+      int port = Integer.parseInt(server.substring(server.indexOf(':') + 1));
+      assertTrue(accepts(InetAddress.getLoopbackAddress(), port), "auto-server reachable on loopback");
+      for (InetAddress other : nonLoopbackAddresses()) {
+        assertFalse(accepts(other, port), () -> "auto-server must not listen on " + other);
+      }
+
+      JdbcRunLedger here = open(s);
+      AlreadyRunningException refused = assertThrows(AlreadyRunningException.class,
+          () -> here.claim(KEY, "parent-run", T0.plusSeconds(5)));
+      assertEquals("child-run", refused.holderRunId());
+
+      toChild.write("release\n");
+      toChild.flush();
+      assertEquals("RELEASED", next(lines, child, childLog));
+      RunClaim mine = here.claim(KEY, "parent-run", T0.plusSeconds(120));
+      assertEquals(2, mine.attempt());
+      assertEquals("succeeded", here.history("ingest", "web_events", H10, H10.plusSeconds(3600)).get(0).status());
+    } finally {
+      if (!child.waitFor(30, TimeUnit.SECONDS)) {
+        child.destroyForcibly();
+      }
+    }
+    assertEquals(0, child.exitValue(), () -> "child failed: " + read(childLog));
+  }
+
+  private static boolean accepts(InetAddress address, int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(address, port), 2000);
+      return true;
+    } catch (IOException refused) {
+      return false;
+    }
+  }
+
+  private static List<InetAddress> nonLoopbackAddresses() throws SocketException {
+    List<InetAddress> out = new ArrayList<>();
+    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      if (nic.isUp() && !nic.isLoopback()) {
+        for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+          if (!a.isLinkLocalAddress()) {
+            out.add(a);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static BlockingQueue<String> lines(InputStream in) {
+    BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        for (String line = r.readLine(); line != null; line = r.readLine()) {
+          queue.add(line);
+        }
+      } catch (IOException ignored) {
+        // the child ended
+      }
+    }, "ledger-child-stdout");
+    reader.setDaemon(true);
+    reader.start();
+    return queue;
+  }
+
+  private static String next(BlockingQueue<String> lines, Process child, Path log) throws Exception {
+    String line = lines.poll(60, TimeUnit.SECONDS);
+    if (line == null) {
+      throw new AssertionError("no answer from the child process (alive: " + child.isAlive() + "): " + read(log));
+    }
+    return line;
+  }
+
+  private static String read(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package io.hourglass.jobs.ingest;
+
+import io.hourglass.common.BuildInfo;
+import io.hourglass.common.RunFailedException;
+import io.hourglass.common.config.BadConfigException;
+import io.hourglass.common.config.Hour;
+import io.hourglass.common.ledger.AlreadyRunningException;
+import io.hourglass.common.ledger.JdbcRunLedger;
+import io.hourglass.common.ledger.LeaseLostException;
+import io.hourglass.common.ledger.RunRow;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Ingests a range of hours inside one SparkSession, at most {@code parallelism} at once (each in its
+ * own FAIR scheduler pool), skipping hours the ledger says already succeeded with this code and schema
+ * version (unless forced), retrying transient failures with bounded exponential backoff. Resumable:
+ * running it again finishes what is left.
+ */
+public final class Backfill {
+  /** What became of one hour. */
+  public enum State { SKIPPED, SUCCEEDED, EMPTY, FAILED }
+
+  public record HourOutcome(Hour hour, State state, int attempts, String error, Duration took) {}
+
+  /** Told as hours start and finish, from worker threads. */
+  public interface Listener {
+    void planned(int total, int skipped);
+
+    void started(Hour hour, int attempt);
+
+    void finished(HourOutcome outcome);
+  }
+
+  public record Options(int parallelism, boolean force, int retries, Duration backoff, Duration maxBackoff) {
+    public Options {
+      if (parallelism < 1) {
+        throw BadConfigException.of("--parallelism", parallelism, "must be at least 1");
+      }
+      if (retries < 0) {
+        throw BadConfigException.of("--retries", retries, "must not be negative");
+      }
+    }
+  }
+
+  private final SparkSession spark;
+  private final IngestJob job;
+  private final JdbcRunLedger ledger;
+  private final int schemaVersion;
+  private final Options options;
+  private final Clock clock;
+  private final Listener listener;
+  private final Consumer<String> progress;
+
+  public Backfill(SparkSession spark, IngestJob job, JdbcRunLedger ledger, int schemaVersion, Options options, Clock clock,
+      Listener listener, Consumer<String> progress) {
+    this.spark = spark;
+    this.job = job;
+    this.ledger = ledger;
+    this.schemaVersion = schemaVersion;
+    this.options = options;
+    this.clock = clock;
+    this.listener = listener;
+    this.progress = progress;
+  }
+
+  /** Every hour from {@code from} to {@code to}, both included. */
+  public static List<Hour> hours(Hour from, Hour to) {
+    if (to.compareTo(from) < 0) {
+      throw new BadConfigException("--to " + to + " is before --from " + from);
+    }
+    List<Hour> out = new ArrayList<>();
+    for (Hour h = from; h.compareTo(to) <= 0; h = h.plusHours(1)) {
+      out.add(h);
+    }
+    return out;
+  }
+
+  /** Whether {@code latest} already did this hour's work with this code and schema. */
+  public static boolean alreadyDone(Optional<RunRow> latest, String codeVersion, int schemaVersion) {
+    return latest.isPresent()
+        && "succeeded".equals(latest.get().status())
+        && codeVersion.equals(latest.get().metrics().codeVersion())
+        && latest.get().metrics().schemaVersion() == schemaVersion;
+  }
+
+  public List<HourOutcome> run(List<Hour> hours) {
+    List<Hour> todo = new ArrayList<>();
+    List<HourOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+    for (Hour h : hours) {
+      if (!options.force() && alreadyDone(ledger.latest(RecordedIngest.JOB, job.datasetName(), h.start()), BuildInfo.version(),
+          schemaVersion)) {
+        outcomes.add(new HourOutcome(h, State.SKIPPED, 0, null, Duration.ZERO));
+      } else {
+        todo.add(h);
+      }
+    }
+    listener.planned(hours.size(), outcomes.size());
+    ExecutorService pool = Executors.newFixedThreadPool(options.parallelism(), r -> {
+      Thread t = new Thread(r);
+      t.setName("backfill-" + t.getId());
+      t.setDaemon(true);
+      return t;
+    });
+    AtomicInteger slot = new AtomicInteger();
+    List<Future<?>> futures = new ArrayList<>();
+    for (Hour h : todo) {
+      futures.add(pool.submit(() -> {
+        // Each concurrent hour gets an equal share of the executors (FAIR scheduling between pools).
+        spark.sparkContext().setLocalProperty("spark.scheduler.pool", "backfill-" + (slot.getAndIncrement() % options.parallelism()));
+        HourOutcome o = runHour(h);
+        outcomes.add(o);
+        listener.finished(o);
+      }));
+    }
+    pool.shutdown();
+    for (Future<?> f : futures) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        pool.shutdownNow();
+        break;
+      } catch (java.util.concurrent.ExecutionException e) {
+        progress.accept("backfill worker failed: " + e.getCause());
+      }
+    }
+    List<HourOutcome> sorted = new ArrayList<>(outcomes);
+    sorted.sort((a, b) -> a.hour().compareTo(b.hour()));
+    return sorted;
+  }
+
+  private HourOutcome runHour(Hour h) {
+    Instant t0 = clock.instant();
+    RecordedIngest recorded = new RecordedIngest(ledger, clock, progress);
+    for (int attempt = 1; ; attempt++) {
+      listener.started(h, attempt);
+      try {
+        IngestJob.Result r = recorded.run(job, h, 0);
+        return new HourOutcome(h, r.empty() ? State.EMPTY : State.SUCCEEDED, attempt, null, Duration.between(t0, clock.instant()));
+      } catch (RuntimeException e) {
+        String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        if (!transient_(e) || attempt > options.retries()) {
+          return new HourOutcome(h, State.FAILED, attempt, error, Duration.between(t0, clock.instant()));
+        }
+        long wait = Math.min(options.maxBackoff().toMillis(), options.backoff().toMillis() << (attempt - 1));
+        progress.accept(String.format("%s attempt %d failed (%s); retrying in %.1f s", h, attempt, error, wait / 1000.0));
+        try {
+          Thread.sleep(wait);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return new HourOutcome(h, State.FAILED, attempt, "interrupted", Duration.between(t0, clock.instant()));
+        }
+      }
+    }
+  }
+
+  /** Bad input, bad settings, balance failures and lock conflicts are not cured by retrying. */
+  static boolean transient_(RuntimeException e) {
+    return !(e instanceof RunFailedException || e instanceof BadConfigException || e instanceof AlreadyRunningException
+        || e instanceof LeaseLostException || e instanceof IllegalArgumentException);
+  }
+}

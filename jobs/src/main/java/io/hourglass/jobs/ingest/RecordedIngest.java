@@ -1,0 +1,100 @@
+package io.hourglass.jobs.ingest;
+
+import io.hourglass.common.BuildInfo;
+import io.hourglass.common.config.Hour;
+import io.hourglass.common.ledger.JdbcRunLedger;
+import io.hourglass.common.ledger.RunClaim;
+import io.hourglass.common.ledger.RunKey;
+import io.hourglass.common.ledger.RunMetrics;
+import io.hourglass.common.io.RunManifest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * One ingest run under the ledger: claims the hour (a second run of the same hour is refused), keeps
+ * the claim alive with a heartbeat every lease/3, and records the outcome (succeeded, empty or failed
+ * with its error) together with what the sizer needs for calibration.
+ */
+public final class RecordedIngest {
+  public static final String JOB = "ingest";
+
+  private final JdbcRunLedger ledger;
+  private final Clock clock;
+  private final Consumer<String> progress;
+
+  public RecordedIngest(JdbcRunLedger ledger, Clock clock, Consumer<String> progress) {
+    this.ledger = ledger;
+    this.clock = clock;
+    this.progress = progress;
+  }
+
+  /**
+   * @param startupMs time spent making the SparkSession before this run, recorded for the sizer
+   */
+  public IngestJob.Result run(IngestJob job, Hour hour, long startupMs) {
+    String runId = hour.id() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    RunClaim claim = ledger.claim(new RunKey(JOB, job.datasetName(), hour.start()), runId, clock.instant());
+    AtomicReference<RunClaim> current = new AtomicReference<>(claim);
+    AtomicReference<RuntimeException> lost = new AtomicReference<>();
+    ScheduledExecutorService heart = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "ledger-heartbeat-" + runId);
+      t.setDaemon(true);
+      return t;
+    });
+    long every = Math.max(200, ledger.settings().lease().toMillis() / 3);
+    heart.scheduleAtFixedRate(() -> {
+      try {
+        current.set(ledger.heartbeat(current.get(), clock.instant()));
+      } catch (RuntimeException e) {
+        lost.compareAndSet(null, e);
+        progress.accept("ledger heartbeat failed: " + e.getMessage());
+      }
+    }, every, every, TimeUnit.MILLISECONDS);
+    Instant started = clock.instant();
+    try {
+      IngestJob.Result result = job.run(hour, runId);
+      heart.shutdownNow();
+      if (lost.get() != null) {
+        throw lost.get();
+      }
+      if (result.empty()) {
+        ledger.empty(current.get(), clock.instant());
+      } else {
+        ledger.succeeded(current.get(), metrics(result.manifest().orElseThrow(), startupMs), clock.instant());
+      }
+      return result;
+    } catch (RuntimeException e) {
+      heart.shutdownNow();
+      try {
+        long wall = Duration.between(started, clock.instant()).toMillis();
+        ledger.failed(current.get(), failedMetrics(wall, startupMs), firstLine(e), clock.instant());
+      } catch (RuntimeException recordFailure) {
+        e.addSuppressed(recordFailure);
+      }
+      throw e;
+    }
+  }
+
+  static RunMetrics metrics(RunManifest m, long startupMs) {
+    RunManifest.Accounts a = m.records();
+    return new RunMetrics(m.input().fileCount(), m.input().bytes(), m.input().largestFileBytes(), a.read(), a.written(),
+        a.quarantined(), a.duplicates(), a.blankLines(), m.spark().executors(), m.spark().defaultParallelism(),
+        m.spark().master(), m.codeVersion(), m.schema().version(), m.durationMs(), startupMs);
+  }
+
+  private static RunMetrics failedMetrics(long wallMs, long startupMs) {
+    return new RunMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, BuildInfo.version(), 0, wallMs, startupMs);
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return m.lines().findFirst().orElse(m);
+  }
+}

@@ -1,0 +1,224 @@
+package io.hourglass.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hourglass.common.config.Hour;
+import io.hourglass.common.io.ManifestStore;
+import io.hourglass.common.ledger.JdbcRunLedger;
+import io.hourglass.common.ledger.LedgerSettings;
+import io.hourglass.common.ledger.RunKey;
+import io.hourglass.common.ledger.RunRow;
+import io.hourglass.common.testing.SparkTestSession;
+import io.hourglass.jobs.generate.GeneratedHour;
+import io.hourglass.jobs.generate.WebEventsGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ledger-backed commands: double fire, backfill (skip rule, failures, kill and resume), status. */
+class BackfillStatusTest {
+  private static final Map<String, String> ENV = Map.of("HOURGLASS_HMAC_KEY", "backfill-test-key-0123456789abcdef");
+  private static final Hour FROM = Hour.parse("2026-11-19T22");
+
+  @TempDir
+  Path dir;
+
+  record Run(int code, String out, String err) {}
+
+  @BeforeAll
+  static void spark() {
+    SparkTestSession.get();
+  }
+
+  private List<String> common(String... extra) {
+    List<String> a = new ArrayList<>(List.of("--raw-root", dir.resolve("raw").toString(), "--warehouse", dir.resolve("wh").toString(),
+        "--set", "state-dir=" + dir.resolve("state"), "--set", "ledger.lease=3s"));
+    a.addAll(Arrays.asList(extra));
+    return a;
+  }
+
+  private Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = new Main(ENV, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+        .execute(args);
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private Run backfill(Hour from, Hour to, String... extra) {
+    List<String> a = new ArrayList<>(List.of("backfill", "ingest", "--dataset", "web_events", "--from", from.toString(),
+        "--to", to.toString()));
+    a.addAll(common(extra));
+    return run(a.toArray(String[]::new));
+  }
+
+  private GeneratedHour generate(Hour h, long seed) throws IOException {
+    return new WebEventsGenerator(new Configuration()).generate(h.start(), dir.resolve("raw").toString(), "web-events", 300, 2, false, seed);
+  }
+
+  private JdbcRunLedger ledger() {
+    return JdbcRunLedger.open(LedgerSettings.embedded(dir.resolve("state"), Duration.ofSeconds(3)));
+  }
+
+  @Test
+  void backfillRunsEveryHourRecordsEmptyOnesAndSkipsWhatIsDoneOnTheSecondRun() throws IOException {
+    Hour to = FROM.plusHours(3);
+    for (int i = 0; i < 3; i++) {
+      generate(FROM.plusHours(i), i);
+    }
+    // FROM+3 has no input folder: an empty hour, not a failure.
+    Run first = backfill(FROM, to, "--parallelism", "2");
+    assertEquals(0, first.code(), first.out() + first.err());
+    assertTrue(first.out().contains("4 hours: 3 succeeded, 1 empty, 0 skipped (already done), 0 failed"), first.out());
+    assertTrue(first.err().contains("[backfill] 4 hours, 0 already done"), first.err());
+    assertTrue(first.err().contains("ETA"), first.err());
+
+    Run second = backfill(FROM, to, "--parallelism", "2");
+    assertEquals(0, second.code());
+    assertTrue(second.out().contains("4 hours: 0 succeeded, 1 empty, 3 skipped (already done), 0 failed"), second.out());
+
+    Run forced = backfill(FROM, to, "--force");
+    assertTrue(forced.out().contains("3 succeeded, 1 empty, 0 skipped"), forced.out());
+
+    try (JdbcRunLedger ledger = ledger()) {
+      List<RunRow> rows = ledger.history("ingest", "web_events", FROM.start(), to.end());
+      assertEquals(9, rows.size(), "4 first runs + the empty hour again + 4 forced");
+      RunRow r = ledger.latest("ingest", "web_events", FROM.start()).orElseThrow();
+      assertEquals("succeeded", r.status());
+      assertEquals(2, r.attempt());
+      assertTrue(r.metrics().inputBytes() > 0 && r.metrics().recordsWritten() > 0 && r.metrics().wallMs() > 0, r.toString());
+    }
+
+    Run status = run(concat(List.of("status", "--dataset", "web_events", "--from", FROM.toString(), "--to", to.toString(), "--json"),
+        common()));
+    assertEquals(0, status.code(), status.err());
+    JsonNode json = new ObjectMapper().readTree(status.out());
+    assertEquals(to.toString(), json.get("complete_through").asText());
+    assertEquals(List.of("OK", "OK", "OK", "EMPTY"), states(json));
+
+    Run grid = run(concat(List.of("status", "--dataset", "web_events", "--from", FROM.toString(), "--to", to.plusHours(1).toString()),
+        common()));
+    assertTrue(grid.out().contains("2026-11-19" + " ".repeat(70) + "o  o"), grid.out());
+    assertTrue(grid.out().contains("2026-11-20    o  e  !"), grid.out());
+    assertTrue(grid.out().contains("complete through " + to), grid.out());
+  }
+
+  @Test
+  void aFailingHourIsListedNotRetriedAndTheRestSucceed() throws IOException {
+    generate(FROM, 1);
+    GeneratedHour bad = generate(FROM.plusHours(1), 2);
+    Path victim = Paths.get(java.net.URI.create(bad.files().get(0)));
+    byte[] bytes = Files.readAllBytes(victim);
+    Files.write(victim, Arrays.copyOf(bytes, bytes.length / 2));
+
+    Run r = backfill(FROM, FROM.plusHours(1));
+
+    assertEquals(1, r.code());
+    assertTrue(r.out().contains("1 succeeded, 0 empty, 0 skipped (already done), 1 failed"), r.out());
+    assertTrue(r.out().contains("failed " + FROM.plusHours(1) + " after 1 attempt(s): corrupt input file"), r.out());
+    try (JdbcRunLedger ledger = ledger()) {
+      RunRow failed = ledger.latest("ingest", "web_events", FROM.plusHours(1).start()).orElseThrow();
+      assertEquals("failed", failed.status());
+      assertTrue(failed.error().startsWith("corrupt input file"), failed.error());
+    }
+  }
+
+  @Test
+  void aSecondRunOfAnHourThatIsRunningIsRefusedWithItsOwnExitCode() throws IOException {
+    generate(FROM, 3);
+    try (JdbcRunLedger ledger = ledger()) {
+      ledger.claim(new RunKey("ingest", "web_events", FROM.start()), "other-driver", Instant.now());
+      List<String> a = new ArrayList<>(List.of("ingest", "--dataset", "web_events", "--hour", FROM.toString()));
+      a.addAll(common());
+      Run r = run(a.toArray(String[]::new));
+      assertEquals(3, r.code(), r.err());
+      assertTrue(r.err().startsWith("hourglass: refused: "), r.err());
+      assertTrue(r.err().contains("other-driver"), r.err());
+      assertEquals(1, r.err().lines().count(), r.err());
+    }
+  }
+
+  @Test
+  void aKilledBackfillResumesAndEndsLikeACleanOne() throws Exception {
+    Hour to = FROM.plusHours(3);
+    Map<Hour, GeneratedHour> generated = new HashMap<>();
+    for (int i = 0; i < 4; i++) {
+      generated.put(FROM.plusHours(i), generate(FROM.plusHours(i), 10 + i));
+    }
+    // The backfill in a child JVM, killed (SIGKILL) once its first hour is recorded as succeeded.
+    List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(List.of(System.getProperty("surefire.argLine.opens", "").split(" ")).stream().filter(s -> !s.isBlank()).toList());
+    cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.hourglass.jobs.cli.Main",
+        "backfill", "ingest", "--dataset", "web_events", "--from", FROM.toString(), "--to", to.toString(), "--parallelism", "1"));
+    cmd.addAll(common("--set", "spark.master=local[1]"));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile());
+    pb.environment().putAll(ENV);
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    Process child = pb.start();
+    Instant deadline = Instant.now().plusSeconds(240);
+    boolean killed = false;
+    while (Instant.now().isBefore(deadline) && child.isAlive()) {
+      if (Files.exists(dir.resolve("state/ledger.mv.db"))) {
+        try (JdbcRunLedger ledger = ledger()) {
+          if (ledger.history("ingest", "web_events", FROM.start(), to.end()).stream().anyMatch(r -> r.status().equals("succeeded"))) {
+            child.destroyForcibly();
+            killed = true;
+            break;
+          }
+        }
+      }
+      Thread.sleep(200);
+    }
+    child.waitFor(30, TimeUnit.SECONDS);
+    assertTrue(killed, "the child was killed mid-backfill; its log:\n" + Files.readString(dir.resolve("child.log")));
+
+    Thread.sleep(3500); // the dead driver's lease (3 s) runs out
+    String before;
+    try (JdbcRunLedger ledger = ledger()) {
+      before = ledger.history("ingest", "web_events", FROM.start(), to.end()).toString();
+    }
+    Run resumed = backfill(FROM, to);
+    assertEquals(0, resumed.code(), resumed.out() + resumed.err());
+    assertTrue(resumed.out().matches("(?s).*4 hours: [0-3] succeeded, 0 empty, [1-4] skipped.*"), resumed.out() + "\nledger before: " + before);
+
+    ManifestStore manifests = new ManifestStore(new Configuration());
+    String table = dir.resolve("wh/events").toUri().toString();
+    for (Map.Entry<Hour, GeneratedHour> e : generated.entrySet()) {
+      var m = manifests.read(table, e.getKey()).orElseThrow();
+      assertEquals(e.getValue().validRecords(), m.records().written(), e.getKey().toString());
+      long rows = SparkTestSession.get().read().parquet(table).where("ingest_hour = '" + e.getKey().id() + "'").count();
+      assertEquals(e.getValue().validRecords(), rows, "rows on storage for " + e.getKey());
+    }
+  }
+
+  private static String[] concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all.toArray(String[]::new);
+  }
+
+  private static List<String> states(JsonNode json) {
+    List<String> out = new ArrayList<>();
+    json.get("hours").forEach(h -> out.add(h.get("state").asText()));
+    return out;
+  }
+}
