@@ -114,12 +114,17 @@ public final class HourPartitionWriter {
         throw new RunFailedException(String.format(
             "%s: wrote %d rows but the run's accounts expect %d; nothing was published", target.root(), staged.rows(), expectedRows));
       }
+      String tableName = new Path(target.root()).getName();
+      FaultPoints.reach(tableName, "staged");
       beforePublish.run();
+      FaultPoints.reach(tableName, "withdrawn");
       Path root = new Path(target.root());
       for (FileStatus old : glob(fs, root, target.ownedGlob())) {
         fs.delete(old.getPath(), true);
         deleteEmptyParents(fs, old.getPath().getParent(), root);
       }
+      FaultPoints.reach(tableName, "old-deleted");
+      int moved = 0;
       for (String dir : counted.keySet()) {
         Path from = new Path(staging + "/" + dir);
         Path to = new Path(target.root() + "/" + dir);
@@ -127,7 +132,11 @@ public final class HourPartitionWriter {
         if (!fs.rename(from, to)) {
           throw new RunFailedException("could not move " + from + " to " + to + "; re-run the hour");
         }
+        if (++moved == 1 && counted.size() > 1) {
+          FaultPoints.reach(tableName, "half-moved");
+        }
       }
+      FaultPoints.reach(tableName, "published");
       fs.delete(new Path(stagingOwner), true);
       return staged;
     } catch (IOException e) {

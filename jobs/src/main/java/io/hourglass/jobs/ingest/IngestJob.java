@@ -140,6 +140,7 @@ public final class IngestJob {
           BuildInfo.version(), started.toString(), finished.toString(), Duration.between(started, finished).toMillis(),
           sparkInfo());
       String path = manifests.write(tableRoot(), hour, manifest);
+      io.hourglass.common.io.FaultPoints.reach("manifest-written");
       registerInCatalog(hour, labels);
       return new Result(hour, input, Optional.of(manifest), Optional.of(path));
     } finally {
