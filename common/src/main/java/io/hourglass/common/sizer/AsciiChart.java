@@ -10,14 +10,14 @@ import java.util.SortedMap;
  * Predicted runtime against executors as a terminal chart, with the deadline as a dashed line.
  *
  * <pre>
- *  runtime   predicted runtime by executors (* predicted, - deadline 60m, o chosen)
- *    1h 30m |*
- *           | *
- *    1h 00m |--**------------------
- *           |    ***o
- *       30m |         ***********
- *           +---------------------
- *            2        20        40 executors
+ *  runtime  predicted runtime by executors (* predicted, - deadline 1h 00m, o chosen: 14)
+ *   2h 30m |^^*
+ *          |   **
+ *   1h 00m |-----****o--------------------
+ *          |             ****************
+ *        0 |
+ *          +------------------------------
+ *           2             16            31 executors
  * </pre>
  */
 public final class AsciiChart {
@@ -76,8 +76,10 @@ public final class AsciiChart {
       String label = "";
       if (r == deadlineRow) {
         label = Fmt.duration(deadlineSeconds);
-      } else if (r == 0 || r == height - 1 || (r == height / 2 && Math.abs(r - deadlineRow) > 1)) {
-        label = Fmt.duration(top * (height - r - 0.5) / height);
+      } else if (r == 0) {
+        label = Fmt.duration(top);
+      } else if (r == height - 1) {
+        label = "0";
       }
       lines.add(pad(label, LABEL) + " |" + new String(grid[r]));
     }

@@ -121,21 +121,66 @@ public record RuntimeModel(
   }
 
   /**
-   * Fits the model to runs by NNLS on relative error: minimises Σ ((T(run) - actual) / actual)².
-   * The relative form matches what the margin and the deadline care about (a ratio), and keeps the
-   * long runs from drowning the short ones.
+   * Weight, in runs, of the prior that θ0 is about the runs' median start-up time. It only decides
+   * what the runs cannot: when every run had about the same input per slot (the cold-start runs do,
+   * and so do runs the sizer sized itself), θ0 and θ1 are collinear, and NNLS alone may put all the
+   * time into θ0, a model in which input costs nothing. Anchoring θ0 at the start-up puts the rest
+   * on θ1, which over-predicts larger inputs per slot rather than under-predicting them.
+   */
+  static final double STARTUP_PRIOR_RUNS = 1.0;
+
+  /** The least-squares problem of a fit: one row per run (relative error) plus the start-up prior. */
+  record Design(int terms, double[][] rows, double[][] gram, double[] atb) {
+
+    /** The θs fitted without run i (for out-of-sample errors). */
+    double[] solveWithout(int i) {
+      double[][] g = new double[terms][];
+      for (int j = 0; j < terms; j++) {
+        g[j] = gram[j].clone();
+      }
+      double[] b = atb.clone();
+      Nnls.accumulate(g, b, rows[i], 1.0, -1.0);
+      return Nnls.solveNormal(g, b);
+    }
+
+    double[] solve() {
+      return Nnls.solveNormal(gram, atb);
+    }
+  }
+
+  static Design design(List<Observation> runs, boolean splittable) {
+    int terms = termsFor(runs);
+    double[][] rows = new double[runs.size()][];
+    double[][] gram = new double[terms][terms];
+    double[] atb = new double[terms];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = row(runs.get(i), splittable, terms);
+      Nnls.accumulate(gram, atb, rows[i], 1.0, 1.0);
+    }
+    double scale = median(runs.stream().mapToDouble(Observation::wallSeconds).toArray());
+    double startup = median(runs.stream().mapToDouble(Observation::startupSeconds).toArray());
+    double[] prior = new double[terms];
+    prior[0] = Math.sqrt(STARTUP_PRIOR_RUNS) / scale;
+    Nnls.accumulate(gram, atb, prior, startup * Math.sqrt(STARTUP_PRIOR_RUNS) / scale, 1.0);
+    return new Design(terms, rows, gram, atb);
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    java.util.Arrays.sort(s);
+    return Stats.quantileSorted(s, 0.5);
+  }
+
+  /**
+   * Fits the model to runs by NNLS on relative error: minimises Σ ((T(run) - actual) / actual)²,
+   * plus a weak prior that θ0 is near the runs' median start-up. The relative form matches what the
+   * margin and the deadline care about (a ratio), and keeps the long runs from drowning the short ones.
    */
   public static RuntimeModel fit(List<Observation> runs, boolean splittable) {
     if (runs.isEmpty()) {
       throw new IllegalArgumentException("Cannot fit a model to no runs");
     }
-    int terms = termsFor(runs);
-    double[][] gram = new double[terms][terms];
-    double[] atb = new double[terms];
-    for (Observation o : runs) {
-      Nnls.accumulate(gram, atb, row(o, splittable, terms), 1.0, 1.0);
-    }
-    return fromThetas(Nnls.solveNormal(gram, atb), runs, splittable);
+    return fromThetas(design(runs, splittable).solve(), runs, splittable);
   }
 
   /** A model from solved θs (2 or 4 of them), with its MAPE on runs. */

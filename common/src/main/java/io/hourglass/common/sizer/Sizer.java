@@ -4,6 +4,7 @@ import io.hourglass.common.sizer.SizingDecision.Outcome;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -13,12 +14,13 @@ import java.util.TreeMap;
  * predicted runtime, times a safety margin learnt from the dataset's own history, fits the deadline.
  *
  * <ol>
- *   <li>Fit {@link RuntimeModel} on the last {@value #FIT_WINDOW} runs (NNLS, relative error). With
- *       fewer than {@value #MIN_OBSERVATIONS} runs, use the cold-start defaults of {@link SizerLimits}.
+ *   <li>Fit {@link RuntimeModel} on the last {@value #FIT_WINDOW} runs (NNLS, relative error, θ0
+ *       anchored near the start-up time). With fewer than {@value #MIN_OBSERVATIONS} runs, use the
+ *       cold-start defaults of {@link SizerLimits} with margin 1 (the defaults are the margin).
  *   <li>Margin: refit without each of the last {@value #MARGIN_WINDOW} runs and predict it (an honest,
  *       out-of-sample error); the margin is the {@code safetyQuantile} of actual/predicted over those
- *       runs, the larger of the empirical quantile and a log-normal one (30 ratios alone cannot show a
- *       1-in-100 tail), never below 1.
+ *       runs, the larger of the empirical quantile and a log-normal prediction bound (a week of ratios
+ *       barely shows a 1-in-200 tail), never below 1.
  *   <li>Predict T(n) for every n in [min, max]; choose the smallest n with T(n) × margin <= deadline,
  *       never more than ceil(tasks / cores) (more executors would get no task).
  * </ol>
@@ -32,10 +34,11 @@ public final class Sizer {
   /** Runs the model is fitted on: the last two weeks of hourly runs, so it follows drift in the data. */
   public static final int FIT_WINDOW = 336;
 
-  /** Recent runs whose out-of-sample error sets the margin. */
-  public static final int MARGIN_WINDOW = Integer.getInteger("mw", 30); // TEMP
-  static final String MODE = System.getProperty("mode", "max"); // TEMP
-  static final int FITW = Integer.getInteger("fw", 336); // TEMP
+  /**
+   * Recent runs whose out-of-sample error sets the margin: one week of hourly runs. Thirty runs (a
+   * day) make a jumpy estimate of a 1-in-200 tail; the evaluation missed more deadlines with it.
+   */
+  public static final int MARGIN_WINDOW = 168;
 
   private Sizer() {}
 
@@ -46,7 +49,8 @@ public final class Sizer {
    * Sizes the run of {@code in}.
    *
    * @param in the hour's input as listed
-   * @param history this dataset's past runs, oldest first (only their own outcomes; nothing about the future)
+   * @param history this dataset's past runs, oldest first; they are read with the splittability of
+   *     {@code in} (a dataset keeps its format)
    * @param limits floor, cap, cores, deadline and the cold-start defaults
    */
   public static SizingDecision size(SizerInput in, List<Observation> history, SizerLimits limits) {
@@ -59,30 +63,17 @@ public final class Sizer {
 
   /** Fits the model and learns the margin from the recent history (or returns the cold-start defaults). */
   public static Calibration calibrate(List<Observation> history, boolean splittable, SizerLimits limits) {
-    List<Observation> window = history.subList(Math.max(0, history.size() - FITW), history.size());
+    List<Observation> window = history.subList(Math.max(0, history.size() - FIT_WINDOW), history.size());
     if (window.size() < MIN_OBSERVATIONS) {
       return new Calibration(RuntimeModel.coldStart(limits), 1.0, List.of());
     }
-    int terms = RuntimeModel.termsFor(window);
-    int m = window.size();
-    double[][] rows = new double[m][];
-    double[][] gram = new double[terms][terms];
-    double[] atb = new double[terms];
-    for (int i = 0; i < m; i++) {
-      rows[i] = RuntimeModel.row(window.get(i), splittable, terms);
-      Nnls.accumulate(gram, atb, rows[i], 1.0, 1.0);
-    }
-    RuntimeModel model = RuntimeModel.fromThetas(Nnls.solveNormal(gram, atb), window, splittable);
+    RuntimeModel.Design design = RuntimeModel.design(window, splittable);
+    RuntimeModel model = RuntimeModel.fromThetas(design.solve(), window, splittable);
 
     List<Double> ratios = new ArrayList<>();
+    int m = window.size();
     for (int i = Math.max(0, m - MARGIN_WINDOW); i < m; i++) {
-      double[][] g = new double[terms][];
-      for (int j = 0; j < terms; j++) {
-        g[j] = gram[j].clone();
-      }
-      double[] b = atb.clone();
-      Nnls.accumulate(g, b, rows[i], 1.0, -1.0);
-      RuntimeModel without = RuntimeModel.fromThetas(Nnls.solveNormal(g, b), List.of(), splittable);
+      RuntimeModel without = RuntimeModel.fromThetas(design.solveWithout(i), List.of(), splittable);
       Observation o = window.get(i);
       double predicted = without.predictSeconds(o.input(splittable), o.executors(), o.coresPerExecutor());
       if (predicted > 0) {
@@ -93,9 +84,10 @@ public final class Sizer {
   }
 
   /**
-   * The margin for a safety quantile q from ratios actual/predicted: max(1, empirical q-quantile,
-   * exp(mean + z_q · sd · sqrt(1 + 1/k)) of the log ratios), the last being the upper prediction
-   * bound of a log-normal fitted to the k ratios.
+   * The margin for a safety quantile q from k ratios actual/predicted: the largest of 1, their
+   * empirical q-quantile, and exp(mean + t(q, k-1) · sd · sqrt(1 + 1/k)) of their logs: the upper
+   * prediction bound of a log-normal fitted to them, with Student's t so that a few ratios (just
+   * after the cold start) give a wide margin rather than a confident one.
    */
   static double margin(List<Double> ratios, double q) {
     int k = ratios.size();
@@ -108,10 +100,9 @@ public final class Sizer {
     if (k >= 2) {
       double mean = Stats.mean(logs);
       double sd = Stats.sd(logs, mean);
-      parametric = mean + Stats.normalQuantile(q) * sd * Math.sqrt(1.0 + 1.0 / k);
+      parametric = mean + Stats.studentQuantile(q, k - 1) * sd * Math.sqrt(1.0 + 1.0 / k);
     }
-    double v = MODE.equals("emp") ? empirical : MODE.equals("par") ? parametric : Math.max(empirical, parametric);
-    return Math.max(1.0, Math.exp(v));
+    return Math.max(1.0, Math.exp(Math.max(empirical, parametric)));
   }
 
   /** Chooses a size with a given model and margin (what {@link #size} does after calibrating). */
@@ -132,7 +123,8 @@ public final class Sizer {
     for (int n = limits.minExecutors(); n <= upper; n++) {
       double t = curve.get(n);
       if (t * margin <= deadline) {
-        String reason = String.format("%d executors x %d cores: predicted %s x margin %.2f = %s, within the %s deadline",
+        String reason = String.format(Locale.ROOT,
+            "%d executors x %d cores: predicted %s x margin %.2f = %s, within the %s deadline",
             n, cores, Fmt.duration(t), margin, Fmt.duration(t * margin), Fmt.duration(deadline));
         return new SizingDecision(Outcome.FITS, n, cores, t, margin, deadline, model, view, reason);
       }
@@ -147,7 +139,7 @@ public final class Sizer {
     double bestSeconds = curve.get(best);
     double fileFloor = model.largestFileSeconds(in);
     if (!in.splittable() && fileFloor * margin > deadline) {
-      String reason = String.format(
+      String reason = String.format(Locale.ROOT,
           "The largest file (%s of gzip, which cannot be split: one file is one task) alone takes about %s"
               + " (at %s per core, margin %.2f), longer than the %s deadline, so more executors cannot help:"
               + " split or recompress such files (a smaller Firehose buffer, or a splittable codec),"
@@ -159,11 +151,14 @@ public final class Sizer {
 
     int needed = executorsNeeded(in, model, margin, limits, useful);
     String help = needed > 0
-        ? String.format("raise the maximum executors from %d to %d, or raise the deadline to at least %s,"
-            + " or split the hour into smaller runs", limits.maxExecutors(), needed, Fmt.durationUp(bestSeconds * margin))
-        : String.format("no executor count gets there; raise the deadline to at least %s, or split the hour"
-            + " into smaller runs", Fmt.durationUp(bestSeconds * margin));
-    String reason = String.format(
+        ? String.format(Locale.ROOT,
+            "raise the maximum executors from %d to %d, or raise the deadline to at least %s,"
+                + " or split the hour into smaller runs",
+            limits.maxExecutors(), needed, Fmt.durationUp(bestSeconds * margin))
+        : String.format(Locale.ROOT,
+            "no executor count gets there; raise the deadline to at least %s, or split the hour into smaller runs",
+            Fmt.durationUp(bestSeconds * margin));
+    String reason = String.format(Locale.ROOT,
         "%s in %d files needs more than the maximum of %d executors to finish within %s (at best %s x margin %.2f"
             + " = %s with %d): %s.",
         Fmt.bytes(in.inputBytes()), in.fileCount(), limits.maxExecutors(), Fmt.duration(deadline),

