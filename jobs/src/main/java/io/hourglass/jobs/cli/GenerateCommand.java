@@ -46,7 +46,8 @@ final class GenerateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     HourglassConfig config = common.load(Optional.of(dataset));
     DatasetSettings ds = config.dataset(dataset);
-    GeneratedHour g = generate(config.settings().rawRoot(), ds, hour, records, files, dirty, seed);
+    GeneratedHour g = generate(io.hourglass.common.spark.HadoopConfs.from(config.settings().spark()), config.settings().rawRoot(),
+        ds, hour, records, files, dirty, seed);
     main.out().printf("generated %s %s: %d lines in %d files (%d bytes), %d valid records, %d duplicates, %d blank lines,"
             + " rejects %s%n", dataset, hour, g.lines(), g.files().size(), g.totalBytes(), g.validRecords(), g.duplicates(),
         g.blankLines(), g.rejectsByReason());
@@ -54,11 +55,11 @@ final class GenerateCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  static GeneratedHour generate(String rawRoot, DatasetSettings ds, Hour hour, long records, int files, boolean dirty, long seed)
-      throws java.io.IOException {
+  static GeneratedHour generate(Configuration conf, String rawRoot, DatasetSettings ds, Hour hour, long records, int files,
+      boolean dirty, long seed) throws java.io.IOException {
     if (!ds.name().equals("web_events")) {
       throw io.hourglass.common.config.BadConfigException.of("--dataset", ds.name(), "the generator knows only web_events");
     }
-    return new WebEventsGenerator(new Configuration()).generate(hour.start(), rawRoot, ds.stream(), records, files, dirty, seed);
+    return new WebEventsGenerator(conf).generate(hour.start(), rawRoot, ds.stream(), records, files, dirty, seed);
   }
 }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "hourglass", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Hourly Spark jobs: raw behaviour logs in, partitioned tables out, on time.",
     subcommands = {IngestCommand.class, GenerateCommand.class, DemoCommand.class, DdlCommand.class, CatalogCommand.class, BackfillCommand.class,
-        StatusCommand.class,
+        StatusCommand.class, SizeCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
   public static final int OK = 0;

@@ -1,0 +1,23 @@
+package io.hourglass.common.spark;
+
+import io.hourglass.common.config.SparkSettings;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * A Hadoop Configuration for commands that touch storage without starting Spark (size, generate):
+ * the {@code spark.hadoop.*} entries of {@code hourglass.spark.conf}, as Spark itself would apply them.
+ */
+public final class HadoopConfs {
+  private HadoopConfs() {}
+
+  public static Configuration from(SparkSettings settings) {
+    Configuration conf = new Configuration();
+    for (Map.Entry<String, String> e : settings.conf().entrySet()) {
+      if (e.getKey().startsWith("spark.hadoop.")) {
+        conf.set(e.getKey().substring("spark.hadoop.".length()), e.getValue());
+      }
+    }
+    return conf;
+  }
+}

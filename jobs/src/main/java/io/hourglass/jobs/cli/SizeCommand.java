@@ -1,0 +1,156 @@
+package io.hourglass.jobs.cli;
+
+import com.typesafe.config.Config;
+import io.hourglass.common.config.BadConfigException;
+import io.hourglass.common.config.DatasetSettings;
+import io.hourglass.common.config.Hour;
+import io.hourglass.common.config.HourglassConfig;
+import io.hourglass.common.config.Settings;
+import io.hourglass.common.io.HourDiscovery;
+import io.hourglass.common.io.HourInput;
+import io.hourglass.common.ledger.JdbcRunLedger;
+import io.hourglass.common.sizer.AsciiChart;
+import io.hourglass.common.sizer.GlueWorkerType;
+import io.hourglass.common.sizer.Observation;
+import io.hourglass.common.sizer.PngChart;
+import io.hourglass.common.sizer.Recommendation;
+import io.hourglass.common.sizer.Sizer;
+import io.hourglass.common.sizer.SizerInput;
+import io.hourglass.common.sizer.SizerLimits;
+import io.hourglass.common.sizer.SizingDecision;
+import io.hourglass.common.spark.HadoopConfs;
+import io.hourglass.jobs.ingest.RecordedIngest;
+import io.hourglass.jobs.sizing.IngestSizing;
+import java.io.File;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code hourglass size --dataset D --hour H [--deadline 60m] [--target spark-submit|emr|glue] [--explain]}:
+ * measures the hour's input from its listing (no data read, no Spark), fits the runtime model on the
+ * dataset's run history from the ledger, and prints the smallest size that meets the deadline.
+ */
+@Command(name = "size", mixinStandardHelpOptions = true,
+    description = "Executors (or Glue workers) for an hour's run to meet its deadline, from its input size and run history.")
+final class SizeCommand implements Callable<Integer> {
+  enum Target { SPARK_SUBMIT, EMR, GLUE }
+
+  @ParentCommand
+  Main main;
+
+  @Mixin
+  CommonOptions common;
+
+  @Option(names = "--dataset", required = true, description = "Dataset name, e.g. web_events.")
+  String dataset;
+
+  @Option(names = "--hour", required = true, converter = HourConverter.class, paramLabel = "YYYY-MM-DDTHH|last")
+  Hour hour;
+
+  @Option(names = "--deadline", paramLabel = "DURATION", description = "Deadline, e.g. 60m (default: hourglass.sizer.deadline).")
+  String deadline;
+
+  @Option(names = "--target", defaultValue = "spark-submit", paramLabel = "spark-submit|emr|glue",
+      converter = TargetConverter.class, description = "What to print arguments for (default ${DEFAULT-VALUE}).")
+  Target target;
+
+  @Option(names = "--explain", description = "Print the fitted model, the history it used and a chart.")
+  boolean explain;
+
+  @Option(names = "--png", paramLabel = "FILE", description = "Also write the chart as a PNG.")
+  File png;
+
+  @Override
+  public Integer call() throws Exception {
+    HourglassConfig config = common.load(Optional.of(dataset));
+    Settings settings = config.settings();
+    DatasetSettings ds = config.dataset(dataset);
+    Config s = config.raw().getConfig("hourglass.sizer");
+    Duration limit = deadline != null ? HourglassConfig.duration("--deadline", deadline) : s.getDuration("deadline");
+    SizerLimits limits;
+    try {
+      limits = SizerLimits.of(s.getInt("min-executors"), s.getInt("max-executors"), s.getInt("cores-per-executor"), limit);
+    } catch (IllegalArgumentException e) {
+      throw new BadConfigException("hourglass.sizer: " + e.getMessage());
+    }
+    GlueWorkerType workerType = GlueWorkerType.parse(s.getString("glue-worker-type"));
+    int memoryGb = s.getInt("executor-memory-gb");
+
+    HourInput input = new HourDiscovery(HadoopConfs.from(settings.spark())).discover(settings.rawRoot(), ds.stream(), hour);
+    PrintStream out = main.out();
+    if (input.isEmpty()) {
+      out.printf("size %s %s: no input in %s; nothing to size (the run would be recorded as empty)%n", dataset, hour, input.folder());
+      return Main.OK;
+    }
+    List<Observation> history;
+    try (JdbcRunLedger ledger = Ledgers.open(config, settings, main.env())) {
+      history = IngestSizing.observations(ledger.recentSucceeded(RecordedIngest.JOB, dataset, s.getInt("history")));
+    }
+    SizerInput in = SizerInput.gzip(input.totalBytes(), input.files().size(), input.largestFileBytes());
+    SizingDecision d = Sizer.size(in, history, limits);
+
+    out.printf("size %s %s: %d files, %s (largest %s), deadline %d min, %d runs of history%n", dataset, hour,
+        input.files().size(), mib(input.totalBytes()), mib(input.largestFileBytes()), limit.toMinutes(), history.size());
+    out.println("  " + d.reason());
+    if (explain) {
+      explain(out, d, history, limits);
+    }
+    if (png != null) {
+      PngChart.write(d.curve(), d.deadlineSeconds(), d.executors(), dataset + " " + hour + ": predicted runtime vs executors", png);
+      out.println("  chart written to " + png.getAbsolutePath());
+    }
+    if (!d.fits()) {
+      main.err().println("hourglass: no allowed size meets the deadline: " + d.reason());
+      return Main.NO_SIZE_MEETS_DEADLINE;
+    }
+    Recommendation r = Recommendation.of(d, memoryGb);
+    List<String> jobArgs = List.of("ingest", "--dataset", dataset, "--hour", hour.toString(),
+        "--raw-root", settings.rawRoot(), "--warehouse", settings.warehouse());
+    switch (target) {
+      case SPARK_SUBMIT -> out.println(r.sparkSubmitLine());
+      case EMR -> out.println(r.emrAddStepsJson("hourglass ingest " + dataset + " " + hour, "s3://YOUR-BUCKET/jars/hourglass.jar",
+          "io.hourglass.jobs.cli.Main", jobArgs));
+      case GLUE -> out.println(r.glueStartJobRunJson("hourglass-ingest", workerType,
+          Map.of("--command", "ingest", "--dataset", dataset, "--hour", hour.toString())));
+    }
+    return Main.OK;
+  }
+
+  private static void explain(PrintStream out, SizingDecision d, List<Observation> history, SizerLimits limits) {
+    var m = d.model();
+    out.printf("  model (%s, %d runs, fit MAPE %.1f%%): T(n) = %.1f s + %.4f s/MiB-per-slot x W(n) + %.2f x ln n + %.3f x n%n",
+        m.source(), m.observations(), 100 * m.mape(), m.theta0(), m.theta1(), m.theta2(), m.theta3());
+    out.printf("  throughput %.2f MiB/s per core; margin x%.2f (from the spread of actual/predicted over recent runs)%n",
+        m.mibPerCoreSecond(), d.margin());
+    if (!history.isEmpty()) {
+      out.println("  recent runs used (bytes, files, executors x cores, wall s):");
+      history.stream().skip(Math.max(0, history.size() - 5)).forEach(o -> out.printf("    %s, %d files, %d x %d, %.0f s%n",
+          mib(o.inputBytes()), o.fileCount(), o.executors(), o.coresPerExecutor(), o.wallSeconds()));
+    }
+    out.println(AsciiChart.render(d.curve(), d.deadlineSeconds(), d.executors(), 60, 12));
+  }
+
+  private static String mib(long bytes) {
+    return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+  }
+
+  static final class TargetConverter implements picocli.CommandLine.ITypeConverter<Target> {
+    @Override
+    public Target convert(String value) {
+      return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "spark-submit" -> Target.SPARK_SUBMIT;
+        case "emr" -> Target.EMR;
+        case "glue" -> Target.GLUE;
+        default -> throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a target: spark-submit, emr or glue");
+      };
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package io.hourglass.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hourglass.common.config.Hour;
+import io.hourglass.common.ledger.JdbcRunLedger;
+import io.hourglass.common.ledger.LedgerSettings;
+import io.hourglass.common.ledger.RunClaim;
+import io.hourglass.common.ledger.RunKey;
+import io.hourglass.common.ledger.RunMetrics;
+import io.hourglass.common.sizer.Observation;
+import io.hourglass.jobs.generate.GeneratedHour;
+import io.hourglass.jobs.generate.WebEventsGenerator;
+import io.hourglass.jobs.sizing.IngestSizing;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The size command: listing only, history from the ledger, arguments per target, the no-size answer. */
+class SizeCommandTest {
+  private static final Hour H = Hour.parse("2026-11-20T10");
+
+  @TempDir
+  Path dir;
+
+  record Run(int code, String out, String err) {}
+
+  private Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> all = new ArrayList<>(Arrays.asList(args));
+    all.addAll(List.of("--raw-root", dir.resolve("raw").toString(), "--warehouse", dir.resolve("wh").toString(),
+        "--set", "state-dir=" + dir.resolve("state")));
+    int code = new Main(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+        .execute(all.toArray(String[]::new));
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Records {@code n} past runs: each hour had {@code bytes} in 8 files and took seconds = 60 + bytes/(slots * mibPerSec). */
+  private void history(int n, long bytes, double mibPerCoreSecond) {
+    try (JdbcRunLedger ledger = JdbcRunLedger.open(LedgerSettings.embedded(dir.resolve("state"), Duration.ofMinutes(1)))) {
+      for (int i = 0; i < n; i++) {
+        int executors = 1 + i % 4;
+        int cores = executors * 4;
+        long b = bytes + i * 1_000_000L;
+        double seconds = 60 + b / (1024.0 * 1024) / (Math.min(cores, 8) * mibPerCoreSecond);
+        Hour h = H.plusHours(-n - 1 + i);
+        RunClaim c = ledger.claim(new RunKey("ingest", "web_events", h.start()), "run-" + i, Instant.now());
+        ledger.succeeded(c, new RunMetrics(8, b, b / 8, 1000, 900, 50, 50, 0, executors, cores, "yarn", "test", 1,
+            (long) (seconds * 1000), 20_000), Instant.now());
+      }
+    }
+  }
+
+  private GeneratedHour generate() throws IOException {
+    return new WebEventsGenerator(new Configuration()).generate(H.start(), dir.resolve("raw").toString(), "web-events", 2000, 4, false, 1);
+  }
+
+  @Test
+  void sizesFromTheListingAndHistoryAndPrintsArgumentsForEachTarget() throws IOException {
+    GeneratedHour g = generate();
+    history(12, 500L * 1024 * 1024, 1.0);
+
+    Run submit = run("size", "--dataset", "web_events", "--hour", H.toString(), "--explain", "--png", dir.resolve("c.png").toString());
+    assertEquals(0, submit.code(), submit.err());
+    assertTrue(submit.out().contains("4 files"), submit.out());
+    assertTrue(submit.out().contains("12 runs of history"), submit.out());
+    assertTrue(submit.out().contains("--num-executors 1 "), "a tiny hour needs the minimum: " + submit.out());
+    assertTrue(submit.out().contains("model (FITTED"), submit.out());
+    byte[] png = Arrays.copyOf(Files.readAllBytes(dir.resolve("c.png")), 4);
+    assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, png);
+
+    Run glue = run("size", "--dataset", "web_events", "--hour", H.toString(), "--target", "glue");
+    assertEquals(0, glue.code(), glue.err());
+    assertTrue(glue.out().contains("\"WorkerType\"") && glue.out().contains("\"NumberOfWorkers\""), glue.out());
+    assertTrue(g.totalBytes() > 0);
+  }
+
+  @Test
+  void moreInputNeedsMoreExecutorsAndTooMuchGetsItsOwnExitCode() throws IOException {
+    generate();
+    // History says 0.002 MiB/s per core: the generated hour (about 0.1 MiB) is over a 1-minute deadline once the 60 s fixed cost is paid.
+    history(12, 200_000, 0.002);
+    Run tight = run("size", "--dataset", "web_events", "--hour", H.toString(), "--deadline", "1m");
+    assertEquals(4, tight.code(), tight.out() + tight.err());
+    assertTrue(tight.err().startsWith("hourglass: no allowed size meets the deadline: "), tight.err());
+    assertEquals(1, tight.err().lines().count(), tight.err());
+  }
+
+  @Test
+  void observationsComeFromRecordedRunsOldestFirstSkippingIncompleteOnes() {
+    var m = new RunMetrics(8, 8_000_000, 2_000_000, 1, 1, 0, 0, 0, 2, 8, "yarn", "v", 1, 120_000, 15_000);
+    var none = new RunMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, "v", 1, 5, 0);
+    var newest = new io.hourglass.common.ledger.RunRow("b", new RunKey("ingest", "d", H.start()), 1, "succeeded",
+        Instant.now(), Instant.now(), m, null);
+    var older = new io.hourglass.common.ledger.RunRow("a", new RunKey("ingest", "d", H.plusHours(-1).start()), 1, "succeeded",
+        Instant.now(), Instant.now(), none, null);
+    List<Observation> obs = IngestSizing.observations(List.of(newest, older));
+    assertEquals(List.of(new Observation(8_000_000, 8, 2_000_000, 2, 4, 120.0, 15.0)), obs);
+  }
+
+  @Test
+  void anEmptyHourHasNothingToSize() {
+    Run r = run("size", "--dataset", "web_events", "--hour", H.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("no input in"), r.out());
+  }
+}
