@@ -189,9 +189,12 @@ class IngestJobTest {
     RunManifest m = f.job("datasets.web_events.input.on-corrupt-file=skip").run(H).manifest().orElseThrow();
 
     assertTrue(m.records().balanced(), m.records().toString());
-    assertEquals(Map.of("corrupt_file", 1L), m.quarantinedByReason());
+    assertEquals(1L, m.quarantinedByReason().get("corrupt_file"), m.quarantinedByReason().toString());
+    // The line the damage cut in two comes back as it was decoded, and is quarantined as malformed: nothing lost.
+    assertTrue(m.quarantinedByReason().getOrDefault("malformed_json", 0L) <= 1, m.quarantinedByReason().toString());
+    assertEquals(m.records().quarantined(), m.quarantinedByReason().values().stream().mapToLong(Long::longValue).sum());
     assertTrue(m.records().written() > 0 && m.records().written() < g.validRecords(), m.records().toString());
-    Row q = f.quarantine(H).collectAsList().get(0);
+    Row q = f.quarantine(H).where(col("reason").equalTo("corrupt_file")).collectAsList().get(0);
     assertEquals("corrupt_file", q.getAs("reason"));
     assertTrue(q.<String>getAs("source_file").endsWith(victim.getFileName().toString()));
   }
