@@ -1,16 +1,21 @@
 package io.hourglass.common.io;
 
+import io.hourglass.common.schema.RawRecords;
+import io.hourglass.common.transform.Status;
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import io.hourglass.common.schema.RawRecords;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -30,9 +35,32 @@ import org.apache.spark.sql.SparkSession;
  * counted row naming the file (instead of a task failure deep in a stack trace, or a silent skip
  * with {@code ignoreCorruptFiles}), each row knows its line number, and records Firehose concatenated
  * without a newline are split instead of lost.
+ *
+ * <p>Lines end at LF; a CR right before it (CRLF) is dropped, a CR anywhere else is kept (JSON reads it
+ * as whitespace). A UTF-8 byte order mark at the start of an object is dropped. Two kinds of record
+ * are read but not faithfully, and come with {@code read_error} set AND a value, the message starting
+ * with the quarantine reason:
+ * <ul>
+ *   <li>{@code invalid_utf8}: bytes that are not UTF-8 (a Latin-1 producer, binary garbage). The value
+ *       has them replaced by U+FFFD; the record is not passed on as if its text were what was sent.</li>
+ *   <li>{@code oversized}: a record over {@link #MAX_RECORD_BYTES}. The value holds its first
+ *       {@link #OVERSIZED_PREFIX_BYTES} bytes; the message gives its true length.</li>
+ * </ul>
+ * A whole-object problem (truncated gzip, a {@code .gz} that is not gzip) is one row with
+ * {@code read_error} set and no value, after every line decoded before the damage.
  */
 public final class RawLineReader {
   private static final int BUFFER = 256 * 1024;
+  /**
+   * Longest record passed on whole, in bytes (16 MiB). Far above any event (Firehose itself caps a
+   * record at 1,000 KiB) and low enough that a runaway line (a binary blob, a producer that never ends
+   * a record) cannot exhaust an executor: the reader holds at most about twice this per task. A longer
+   * record is quarantined as {@code oversized}; a longer LINE of back-to-back records is split as it
+   * streams by, so only a single record over the limit is refused.
+   */
+  public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+  /** How much of an oversized record is kept as its raw text in quarantine (64 KiB): enough to see what it is. */
+  public static final int OVERSIZED_PREFIX_BYTES = 64 * 1024;
 
   private RawLineReader() {}
 
@@ -48,9 +76,9 @@ public final class RawLineReader {
 
   /**
    * Ends the stream at the first read error instead of throwing it, keeping the error. Without this the
-   * reader's read-ahead buffer, decoded but not yet returned as lines, would be lost with the exception:
-   * a truncated gzip must give back every line decoded before the damage (the cut last line becomes a
-   * malformed record), then the error.
+   * bytes decoded but not yet returned as lines would be lost with the exception: a truncated gzip must
+   * give back every line decoded before the damage (the cut last line becomes a malformed record), then
+   * the error.
    */
   static final class StopOnError extends java.io.FilterInputStream {
     private IOException error;
@@ -86,22 +114,64 @@ public final class RawLineReader {
     }
   }
 
-  /** Streams the records of one object; an I/O or decompression error ends it with a read_error row. */
+  /**
+   * Streams the records of one object; an I/O or decompression error ends it with a read_error row.
+   * Lines are cut from bytes (not through a {@code Reader}) so that invalid UTF-8 is seen rather than
+   * silently replaced, and a line is never held beyond {@link #MAX_RECORD_BYTES}.
+   */
   static final class RecordIterator implements Iterator<Row> {
+    private static final int SMALL_LINE = 64 * 1024;
+    private static final byte[] CR = {'\r'};
     private final String path;
     private final ArrayDeque<Row> pending = new ArrayDeque<>();
-    private BufferedReader reader;
+    private final byte[] buf = new byte[BUFFER];
+    private int pos;
+    private int lim;
+    private boolean eof;
+    private byte[] line = new byte[SMALL_LINE];
+    private int lineLength;
+    private InputStream in;
     private StopOnError guard;
     private long lineNo;
     private boolean done;
+    /** Set while a line too long for {@link #line} is being split as it streams by. */
+    private ConcatenatedRecords.Splitter longLine;
+    private boolean pendingCr;
+    private final LongLineSink longLineSink = new LongLineSink();
+    private CharsetDecoder strictUtf8;
+    private final int maxRecordBytes;
+    private final int prefixBytes;
 
     RecordIterator(Configuration conf, String path) {
+      this(conf, path, MAX_RECORD_BYTES, OVERSIZED_PREFIX_BYTES);
+    }
+
+    /** With other limits than production's, so that tests need not write 16 MiB lines. */
+    RecordIterator(Configuration conf, String path, int maxRecordBytes, int prefixBytes) {
       this.path = path;
+      this.maxRecordBytes = maxRecordBytes;
+      this.prefixBytes = prefixBytes;
       try {
         guard = new StopOnError(open(conf, path));
-        reader = new BufferedReader(new InputStreamReader(guard, StandardCharsets.UTF_8), BUFFER);
+        in = guard;
+        skipByteOrderMark();
       } catch (IOException | RuntimeException e) {
         fail(e);
+      }
+    }
+
+    /** Drops a UTF-8 byte order mark at the start of the object (a read error here surfaces at the first line). */
+    private void skipByteOrderMark() throws IOException {
+      while (lim < 3) {
+        int n = in.read(buf, lim, buf.length - lim);
+        if (n < 0) {
+          eof = true;
+          break;
+        }
+        lim += n;
+      }
+      if (lim >= 3 && buf[0] == (byte) 0xEF && buf[1] == (byte) 0xBB && buf[2] == (byte) 0xBF) {
+        pos = 3;
       }
     }
 
@@ -122,28 +192,215 @@ public final class RawLineReader {
     }
 
     private void advance() {
-      String line;
       try {
-        line = reader.readLine();
+        if (longLine != null) {
+          continueLongLine();
+        } else {
+          readLine();
+        }
       } catch (IOException | RuntimeException e) {
         fail(e);
-        return;
       }
-      if (line == null) {
-        if (guard != null && guard.error != null) {
-          fail(guard.error);
-        } else {
-          close();
+    }
+
+    /** Reads the next line into {@link #line}, or starts a long line when it outgrows the limit. */
+    private void readLine() throws IOException {
+      lineLength = 0;
+      while (true) {
+        if (pos == lim && !fill()) {
+          if (lineLength > 0) {
+            emitLine();
+          } else {
+            end();
+          }
+          return;
         }
+        int nl = indexOfNewline(buf, pos, lim);
+        int stop = nl < 0 ? lim : nl;
+        if ((long) lineLength + (stop - pos) > maxRecordBytes) {
+          startLongLine();
+          return;
+        }
+        append(buf, pos, stop - pos);
+        pos = stop;
+        if (nl >= 0) {
+          pos++;
+          emitLine();
+          return;
+        }
+      }
+    }
+
+    private void emitLine() {
+      lineNo++;
+      int end = lineLength > 0 && line[lineLength - 1] == '\r' ? lineLength - 1 : lineLength;
+      String text = new String(line, 0, end, StandardCharsets.UTF_8);
+      // U+FFFD in the text is either sent as such (valid UTF-8 EF BF BD) or stands for invalid bytes:
+      // only then does the strict decoder find an error. Pure ASCII/Latin-1 text never contains it.
+      String invalid = text.indexOf('\uFFFD') >= 0 ? invalidUtf8(line, 0, end) : null;
+      List<String> records = ConcatenatedRecords.split(text);
+      for (int i = 0; i < records.size(); i++) {
+        String r = records.get(i);
+        pending.add(RowFactory.create(path, lineNo, i, r, invalid != null && r.indexOf('\uFFFD') >= 0 ? invalid : null));
+      }
+      if (line.length > SMALL_LINE) {
+        line = new byte[SMALL_LINE]; // a long line does not pin its buffer for the rest of the object
+      }
+    }
+
+    /**
+     * The line has passed {@link #MAX_RECORD_BYTES} without an end: from here its bytes go through a
+     * splitter that hands over each record as it completes, so memory stays bounded however long the line.
+     */
+    private void startLongLine() {
+      lineNo++;
+      longLineSink.recNo = 0;
+      longLine = new ConcatenatedRecords.Splitter(maxRecordBytes, longLineSink);
+      feedLongLine(line, 0, lineLength);
+      line = new byte[SMALL_LINE];
+      lineLength = 0;
+    }
+
+    /** Feeds the long line on until it ends or at least one record is ready. */
+    private void continueLongLine() throws IOException {
+      while (pending.isEmpty()) {
+        if (pos == lim && !fill()) {
+          finishLongLine();
+          return;
+        }
+        int nl = indexOfNewline(buf, pos, lim);
+        int stop = nl < 0 ? lim : nl;
+        // Feed in slices so that records come out as they complete, not all at the end of a huge buffer.
+        int slice = Math.min(stop - pos, 64 * 1024);
+        feedLongLine(buf, pos, slice);
+        pos += slice;
+        if (pos == nl) {
+          pos++;
+          finishLongLine();
+          return;
+        }
+      }
+    }
+
+    /**
+     * Feeds a slice of the long line to the splitter. A CR at the end of a slice is held back until the
+     * next byte shows whether it ends the line (CRLF: dropped) or not (fed after all).
+     */
+    private void feedLongLine(byte[] bytes, int off, int len) {
+      if (len == 0) {
         return;
       }
-      lineNo++;
-      if (lineNo == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
-        line = line.substring(1);
+      if (pendingCr) {
+        longLine.feed(CR, 0, 1);
+        pendingCr = false;
       }
-      List<String> records = ConcatenatedRecords.split(line);
-      for (int i = 0; i < records.size(); i++) {
-        pending.add(RowFactory.create(path, lineNo, i, records.get(i), null));
+      if (bytes[off + len - 1] == '\r') {
+        pendingCr = true;
+        len--;
+      }
+      longLine.feed(bytes, off, len);
+    }
+
+    private void finishLongLine() {
+      pendingCr = false;
+      longLine.finish();
+      if (longLine.records() == 0) {
+        // Only whitespace, more than the limit of it: not a blank line anyone meant. Count it as oversized.
+        long length = longLine.fed();
+        pending.add(RowFactory.create(path, lineNo, 0, "", oversized(length)));
+      }
+      longLine = null;
+    }
+
+    /** Turns a record cut out of a long line into a row. */
+    private final class LongLineSink implements ConcatenatedRecords.RecordSink {
+      private int recNo;
+
+      @Override
+      public void record(byte[] bytes, int kept, long total, long offset) {
+        String value;
+        String error;
+        if (total > maxRecordBytes) {
+          int n = Math.min(kept, prefixBytes);
+          while (n > 0 && n < kept && (bytes[n] & 0xC0) == 0x80) {
+            n--; // do not cut a multi-byte character in two
+          }
+          value = new String(bytes, 0, n, StandardCharsets.UTF_8);
+          error = oversized(total);
+        } else {
+          value = new String(bytes, 0, kept, StandardCharsets.UTF_8);
+          error = value.indexOf('\uFFFD') >= 0 ? invalidUtf8At(bytes, 0, kept, offset) : null;
+        }
+        pending.add(RowFactory.create(path, lineNo, recNo++, value, error));
+      }
+    }
+
+    private String oversized(long length) {
+      return Status.OVERSIZED + ": record of " + length + " bytes is over the limit of " + maxRecordBytes
+          + " bytes; raw holds its first " + prefixBytes + " bytes";
+    }
+
+    /** The invalid_utf8 message for a line, or null when its bytes are valid UTF-8 after all. */
+    private String invalidUtf8(byte[] bytes, int off, int len) {
+      return invalidUtf8At(bytes, off, len, 0);
+    }
+
+    private String invalidUtf8At(byte[] bytes, int off, int len, long lineOffset) {
+      if (strictUtf8 == null) {
+        strictUtf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+      }
+      strictUtf8.reset();
+      ByteBuffer src = ByteBuffer.wrap(bytes, off, len);
+      CharBuffer out = CharBuffer.allocate(8 * 1024);
+      while (true) {
+        CoderResult r = strictUtf8.decode(src, out, true);
+        if (r.isError()) {
+          int at = src.position();
+          StringBuilder hex = new StringBuilder();
+          for (int i = at; i < at + r.length(); i++) {
+            hex.append(hex.length() == 0 ? "" : " ").append(String.format("0x%02X", bytes[i] & 0xFF));
+          }
+          return Status.INVALID_UTF8 + ": not UTF-8 at byte " + (lineOffset + at - off + 1) + " of the line (" + hex
+              + "); raw has U+FFFD in its place";
+        }
+        if (r.isOverflow()) {
+          out.clear();
+          continue;
+        }
+        return null;
+      }
+    }
+
+    private void append(byte[] bytes, int off, int len) {
+      if (lineLength + len > line.length) {
+        line = Arrays.copyOf(line, (int) Math.min(maxRecordBytes, Math.max(2L * line.length, (long) lineLength + len)));
+      }
+      System.arraycopy(bytes, off, line, lineLength, len);
+      lineLength += len;
+    }
+
+    private boolean fill() throws IOException {
+      if (eof) {
+        return false;
+      }
+      int n = in.read(buf, 0, buf.length);
+      if (n < 0) {
+        eof = true;
+        return false;
+      }
+      pos = 0;
+      lim = n;
+      return true;
+    }
+
+    /** The object is read to its end, or to the damage the guard kept. */
+    private void end() {
+      if (guard != null && guard.error != null) {
+        fail(guard.error);
+      } else {
+        close();
       }
     }
 
@@ -155,13 +412,22 @@ public final class RawLineReader {
 
     private void close() {
       done = true;
-      if (reader != null) {
+      if (in != null) {
         try {
-          reader.close();
+          in.close();
         } catch (IOException ignored) {
           // the data is read; a failure to close loses nothing
         }
       }
+    }
+
+    private static int indexOfNewline(byte[] bytes, int from, int to) {
+      for (int i = from; i < to; i++) {
+        if (bytes[i] == '\n') {
+          return i;
+        }
+      }
+      return -1;
     }
 
     private static InputStream open(Configuration conf, String path) throws IOException {
@@ -177,8 +443,7 @@ public final class RawLineReader {
         in.close();
         throw new IOException("named .gz but is not gzip");
       }
-      InputStream decoded = gzip ? new GZIPInputStream(in, 64 * 1024) : in;
-      return decoded;
+      return gzip ? new GZIPInputStream(in, 64 * 1024) : in;
     }
   }
 }

@@ -17,7 +17,12 @@ public final class Status {
   public static final String DUPLICATE = "duplicate";
   public static final String BLANK = "blank";
 
+  /** The object could not be read to its end (truncated gzip, a .gz that is not gzip): one record for the file. */
   public static final String CORRUPT_FILE = "corrupt_file";
+  /** The record's bytes are not UTF-8; its raw text has U+FFFD in their place. */
+  public static final String INVALID_UTF8 = "invalid_utf8";
+  /** The record is longer than the reader keeps whole; its raw text is a prefix, the detail gives the length. */
+  public static final String OVERSIZED = "oversized";
   public static final String MALFORMED_JSON = "malformed_json";
   public static final String MISSING_FIELD = "missing_field";
   public static final String BAD_TYPE = "bad_type";
@@ -25,7 +30,8 @@ public final class Status {
   public static final String FUTURE = "future";
 
   /** Every quarantine reason, in the order checks are applied. */
-  public static final List<String> REASONS = List.of(CORRUPT_FILE, MALFORMED_JSON, MISSING_FIELD, BAD_TYPE, TOO_LATE, FUTURE);
+  public static final List<String> REASONS = List.of(
+      CORRUPT_FILE, INVALID_UTF8, OVERSIZED, MALFORMED_JSON, MISSING_FIELD, BAD_TYPE, TOO_LATE, FUTURE);
 
   private Status() {}
 }

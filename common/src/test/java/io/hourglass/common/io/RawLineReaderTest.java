@@ -2,6 +2,7 @@ package io.hourglass.common.io;
 
 import static io.hourglass.common.testing.DataFrameAssert.assertSmallDatasetEquality;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +22,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import io.hourglass.common.transform.Status;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -174,6 +177,145 @@ class RawLineReaderTest {
     long errors = rows.stream().filter(r -> !r.isNullAt(4)).count();
     assertEquals(1, errors, rows.toString());
     assertTrue(rows.get(rows.size() - 1).getString(4).startsWith(damage.getClass().getSimpleName()), rows.toString());
+  }
+
+  /** The rows of one object read with other limits than production's (the record limit and the prefix kept). */
+  private static List<Row> readWithLimits(String uri, int maxRecordBytes, int prefixBytes) {
+    List<Row> rows = new ArrayList<>();
+    new RawLineReader.RecordIterator(new Configuration(), uri, maxRecordBytes, prefixBytes).forEachRemaining(rows::add);
+    return rows;
+  }
+
+  private static Row row(String file, long line, int rec, String value, String readError) {
+    return RowFactory.create(file, line, rec, value, readError);
+  }
+
+  private static byte[] bytes(Object... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (Object p : parts) {
+      byte[] b = p instanceof byte[] raw ? raw : ((String) p).getBytes(StandardCharsets.UTF_8);
+      out.write(b, 0, b.length);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void invalidUtf8IsNamedPerRecordAndValidTextIsNot() throws IOException {
+    String f = file("utf8.json", bytes(
+        "{\"a\":\"caf", new byte[] {(byte) 0xE9}, "\"}\n",
+        "{\"b\":\"caf\u00e9 \ud83d\ude00\"}\n",
+        "{\"c\":\"sent as \uFFFD\"}\n",
+        "{\"d\":1}{\"e\":\"", new byte[] {(byte) 0xFF}, "\"}\n"));
+    List<Row> rows = readWithLimits(f, 1024, 64);
+    String why = Status.INVALID_UTF8 + ": not UTF-8 at byte ";
+    assertEquals(List.of(
+        row(f, 1, 0, "{\"a\":\"caf\uFFFD\"}", why + "10 of the line (0xE9); raw has U+FFFD in its place"),
+        row(f, 2, 0, "{\"b\":\"caf\u00e9 \ud83d\ude00\"}", null),
+        row(f, 3, 0, "{\"c\":\"sent as \uFFFD\"}", null),
+        row(f, 4, 0, "{\"d\":1}", null),
+        row(f, 4, 1, "{\"e\":\"\uFFFD\"}", why + "14 of the line (0xFF); raw has U+FFFD in its place")), rows);
+  }
+
+  @Test
+  void crBeforeLfIsDroppedAndALoneCrIsKept() throws IOException {
+    String f = file("cr.json", "{\"a\":1}\r\n{\"b\":2}\r{\"c\":3}\r\nx\ry\r\n\r\nlast\r");
+    assertEquals(List.of(
+        ok(f, 1, 0, "{\"a\":1}"),
+        ok(f, 2, 0, "{\"b\":2}"),
+        ok(f, 2, 1, "{\"c\":3}"),
+        ok(f, 3, 0, "x\ry"),
+        ok(f, 4, 0, ""),
+        ok(f, 5, 0, "last")), readWithLimits(f, 1024, 64));
+  }
+
+  @Test
+  void aRecordOverTheLimitIsOversizedWithItsLengthAndAPrefix() throws IOException {
+    String big = "{\"big\":\"" + "x".repeat(200) + "\"}";
+    String f = file("big.gz", gzip("{\"a\":1}\n" + big + "\r\n{\"b\":2}\n"));
+    String why = Status.OVERSIZED + ": record of " + big.length() + " bytes is over the limit of 100 bytes; raw holds its first 16 bytes";
+    assertEquals(List.of(
+        ok(f, 1, 0, "{\"a\":1}"),
+        row(f, 2, 0, big.substring(0, 16), why),
+        ok(f, 3, 0, "{\"b\":2}")), readWithLimits(f, 100, 16));
+    // A record of exactly the limit is whole.
+    String exact = "{\"k\":\"" + "y".repeat(100 - 8) + "\"}";
+    assertEquals(100, exact.length());
+    String g = file("exact.json", exact + "\n");
+    assertEquals(List.of(ok(g, 1, 0, exact)), readWithLimits(g, 100, 16));
+  }
+
+  @Test
+  void theOversizedPrefixDoesNotCutACharacterInTwo() throws IOException {
+    String big = "{\"k\":\"" + "\u00e9".repeat(100) + "\"}"; // two bytes per character
+    String f = file("wide.json", big + "\n");
+    Row r = readWithLimits(f, 64, 9).get(0);
+    assertEquals("{\"k\":\"\u00e9", r.getString(3), "8 bytes kept of 9: the 9th is the second half of an \u00e9");
+    assertTrue(r.getString(4).startsWith(Status.OVERSIZED + ": record of " + (big.length() + 100) + " bytes"), r.getString(4));
+  }
+
+  @Test
+  void aLongLineOfBackToBackRecordsIsSplitAsItStreams() throws IOException {
+    StringBuilder line = new StringBuilder();
+    List<String> records = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String r = i == 20 ? "{\"big\":\"" + "z".repeat(300) + "\"}" : "{\"i\":" + i + ",\"s\":\"}{\\\"\"}";
+      records.add(r);
+      line.append(r).append(i % 3 == 0 ? " " : "");
+    }
+    String f = file("noline.gz", gzip("\uFEFF" + line + "\r\n{\"after\":1}"));
+    List<Row> rows = readWithLimits(f, 100, 8);
+    assertEquals(41, rows.size(), rows.toString());
+    for (int i = 0; i < 40; i++) {
+      Row expected = i == 20
+          ? row(f, 1, i, records.get(i).substring(0, 8), Status.OVERSIZED + ": record of " + records.get(i).length()
+              + " bytes is over the limit of 100 bytes; raw holds its first 8 bytes")
+          : ok(f, 1, i, records.get(i));
+      assertEquals(expected, rows.get(i), "record " + i);
+    }
+    assertEquals(ok(f, 2, 0, "{\"after\":1}"), rows.get(40));
+  }
+
+  @Test
+  void aLongLineThatStopsBeingACleanConcatenationEndsInOneRecord() throws IOException {
+    String head = "{\"a\":1}{\"b\":2}";
+    String rest = "garbage " + "g".repeat(150) + " {\"c\":3}";
+    String cut = "{\"a\":1}{\"b\":2}{\"c\":\"" + "h".repeat(150);
+    String f = file("mixed.json", head + rest + "\n" + cut + "\n");
+    List<Row> rows = readWithLimits(f, 100, 8);
+    String tooLong = " bytes is over the limit of 100 bytes; raw holds its first 8 bytes";
+    assertEquals(List.of(
+        ok(f, 1, 0, "{\"a\":1}"),
+        ok(f, 1, 1, "{\"b\":2}"),
+        row(f, 1, 2, rest.substring(0, 8), Status.OVERSIZED + ": record of " + rest.length() + tooLong),
+        ok(f, 2, 0, "{\"a\":1}"),
+        ok(f, 2, 1, "{\"b\":2}"),
+        row(f, 2, 2, "{\"c\":\"hh", Status.OVERSIZED + ": record of " + (cut.length() - 14) + tooLong)), rows);
+  }
+
+  @Test
+  void aLongLineOfWhitespaceIsOneOversizedRecordNotSilence() throws IOException {
+    String f = file("spaces.json", " ".repeat(500) + "\n{\"a\":1}\n");
+    assertEquals(List.of(
+        row(f, 1, 0, "", Status.OVERSIZED + ": record of 500 bytes is over the limit of 100 bytes; raw holds its first 8 bytes"),
+        ok(f, 2, 0, "{\"a\":1}")), readWithLimits(f, 100, 8));
+  }
+
+  @Test
+  void aTwentyMegabyteLineIsReadInBoundedMemoryAtTheRealLimit() throws IOException {
+    // The production limit, end to end through Spark: one record of 20,000,000 bytes between two small ones.
+    String head = "{\"big\":\"";
+    StringBuilder text = new StringBuilder("{\"a\":1}\n").append(head);
+    text.append("x".repeat(20_000_000 - head.length() - 2)).append("\"}\n{\"b\":2}\n");
+    String f = file("twenty.gz", gzip(text.toString()));
+    List<Row> rows = rowsOf(RawLineReader.read(SPARK, input(f)).collectAsList(), f);
+    assertEquals(3, rows.size());
+    assertEquals(ok(f, 1, 0, "{\"a\":1}"), rows.get(0));
+    assertEquals(RawLineReader.OVERSIZED_PREFIX_BYTES, rows.get(1).getString(3).length());
+    assertTrue(rows.get(1).getString(3).startsWith(head + "xxx"));
+    assertEquals(Status.OVERSIZED + ": record of 20000000 bytes is over the limit of " + RawLineReader.MAX_RECORD_BYTES
+        + " bytes; raw holds its first " + RawLineReader.OVERSIZED_PREFIX_BYTES + " bytes", rows.get(1).getString(4));
+    assertEquals(ok(f, 3, 0, "{\"b\":2}"), rows.get(2));
+    assertFalse(rows.get(0).getString(3).contains("\uFFFD"));
   }
 
   @Test

@@ -221,6 +221,122 @@ class WebEventsTransformsTest {
     assertNull(rows.get(1).getAs("extra"));
   }
 
+  private static Row one(String value) {
+    return classify(raw(value), PiiMode.HASH).get(0);
+  }
+
+  @Test
+  void linesTheReaderCouldNotReadFaithfullyGetTheirOwnReasonNotCorruptFile() {
+    List<Row> rows = new ArrayList<>();
+    rows.add(RowFactory.create("file:/raw/a.gz", 1L, 0, record("u"), Status.INVALID_UTF8 + ": not UTF-8 at byte 3 of the line (0xE9)"));
+    rows.add(RowFactory.create("file:/raw/a.gz", 2L, 0, "{\"big\":\"xx", Status.OVERSIZED + ": record of 20000000 bytes is over the limit"));
+    rows.add(RowFactory.create("file:/raw/a.gz", 3L, 0, record("x"), "SomethingElse: unexpected"));
+    rows.add(RowFactory.create("file:/raw/a.gz", 4L, 0, null, "EOFException: Unexpected end (after 3 lines)"));
+    rows.add(RowFactory.create("file:/raw/a.gz", 5L, 0, record("ok"), null));
+    List<Row> out = classify(SPARK.createDataFrame(rows, RawRecords.SCHEMA), PiiMode.HASH);
+    assertEquals(List.of(Status.INVALID_UTF8, Status.OVERSIZED, Status.CORRUPT_FILE, Status.CORRUPT_FILE, Status.OK),
+        out.stream().map(r -> r.<String>getAs(Status.COLUMN)).toList());
+    assertEquals("not UTF-8 at byte 3 of the line (0xE9)", out.get(0).getAs(Status.DETAIL));
+    assertEquals("record of 20000000 bytes is over the limit", out.get(1).getAs(Status.DETAIL));
+    assertEquals("{\"big\":\"xx", out.get(1).getAs(RawRecords.VALUE), "the prefix is kept as raw");
+  }
+
+  @Test
+  void epochSecondsAreNamedAsSuchAndMillisAreNot() {
+    long seconds = Instant.parse("2026-11-20T10:15:00Z").getEpochSecond();
+    assertEquals(List.of(Status.BAD_TYPE, Status.BAD_TYPE, Status.OK, Status.TOO_LATE, Status.TOO_LATE),
+        statuses(
+            record("a", with("event_time", String.valueOf(seconds))),
+            record("b", with("event_time", "\"" + seconds + "\"")),
+            record("c", with("event_time", String.valueOf(seconds * 1000))),
+            record("d", with("event_time", "100000000000")),
+            record("e", with("event_time", "-1"))));
+    assertEquals("event_time: '" + seconds + "' looks like epoch seconds; epoch milliseconds expected",
+        detail(record("a", with("event_time", String.valueOf(seconds)))));
+    assertEquals("event_time: '1795169700000000' is not ISO-8601 or epoch millis",
+        detail(record("a", with("event_time", "1795169700000000"))));
+  }
+
+  @Test
+  void blankRequiredValuesAreMissingAndBlankOptionalOnesAreNot() {
+    assertEquals(List.of(Status.MISSING_FIELD, Status.MISSING_FIELD, Status.MISSING_FIELD, Status.OK),
+        statuses(record("   "), record("\\t"), record("e3", with("event_type", "\" \"")), record("e4", with("user_id", "\"  \""))));
+  }
+
+  @Test
+  void fieldNamesAreCaseSensitiveAndAVariantIsNamedOrKept() {
+    Map<String, String> variant = new java.util.LinkedHashMap<>();
+    variant.put("event_id", null);
+    variant.put("Event_ID", "\"e1\"");
+    assertEquals("missing required field(s): event_id (field names are case-sensitive; found Event_ID)", detail(record("x", variant)));
+    assertEquals("missing required field(s): event_id", detail(record("x", with("event_id", null))), "no variant, no hint");
+    Row kept = one(record("e2", Map.of("Event_ID", "\"other\"", "URL", "\"https://a.example/x\"")));
+    assertEquals(Status.OK, kept.getAs(Status.COLUMN));
+    assertEquals("https://WWW.Shop.example.com/p/1?x=2#top", kept.getAs("url"), "the real url, not the variant");
+    String extra = kept.getAs("extra");
+    assertTrue(extra.contains("\"Event_ID\":\"other\"") && extra.contains("\"URL\":\"https://a.example/x\""), extra);
+  }
+
+  @Test
+  void anObjectOrArrayWhereAStringIsExpectedIsBadTypeAndScalarsAreTakenAsText() {
+    assertEquals(List.of(Status.BAD_TYPE, Status.BAD_TYPE, Status.BAD_TYPE, Status.OK, Status.OK),
+        statuses(record("a", with("event_id", "{\"id\":1}")), record("b", with("event_type", "[\"click\"]")),
+            record("c", with("url", "{\"href\":\"x\"}")), record("d", with("event_id", "12345")),
+            record("e", with("user_agent", "true"))));
+    assertEquals("url: a JSON object or array where a string is expected", detail(record("c", with("url", "{\"href\":\"x\"}"))));
+    assertEquals("12345", one(record("d", with("event_id", "12345"))).getAs("event_id"));
+  }
+
+  @Test
+  void valuesAreKeptExactlyAsSentNotRePrintedThroughADouble() throws Exception {
+    Row r = one(record("e1", Map.of(
+        "props", "{\"qty\":1e999,\"price\":12.50,\"id\":123456789012345678901234567890,\"neg\":-0.0}",
+        "ratio", "0.12345678901234567891", "huge", "1E400", "nested", "{ \"a\" : [1, 2.50] }")));
+    assertEquals(Status.OK, r.getAs(Status.COLUMN));
+    assertEquals(Map.of("qty", "1e999", "price", "12.50", "id", "123456789012345678901234567890", "neg", "-0.0"),
+        r.getJavaMap(r.fieldIndex("props")));
+    assertEquals(Map.of("ratio", "0.12345678901234567891", "huge", "1E400", "nested", "{ \"a\" : [1, 2.50] }"),
+        new com.fasterxml.jackson.databind.ObjectMapper().readValue(r.<String>getAs("extra"), Map.class));
+  }
+
+  @Test
+  void strictJsonOnly() {
+    String base = record("e1");
+    String open = base.substring(0, base.length() - 1);
+    assertEquals(List.of(Status.MALFORMED_JSON, Status.MALFORMED_JSON, Status.MALFORMED_JSON, Status.MALFORMED_JSON,
+            Status.MALFORMED_JSON, Status.MALFORMED_JSON, Status.OK),
+        statuses(
+            open + ",\"n\":NaN}",
+            base.replace('"', '\''),
+            open + ",\"event_id\":\"again\"}",
+            record("e2", with("props", "{\"a\":\"1\",\"a\":\"2\"}")),
+            open + ",\"ua\":\"a\tb\"}",
+            open + ",}",
+            open + ",\"ua\":\"a\\tb\\u0000\"}"));
+    assertTrue(detail(open + ",\"event_id\":\"again\"}").startsWith("not a single JSON object: Duplicate field 'event_id'"));
+    assertEquals("not a single JSON object: text after the object at column " + (base.length() + 2), detail(base + " x"));
+    assertEquals("not a single JSON object: found an array instead", detail("[" + base + "]"));
+    assertEquals("no JSON value", WebEventsTransforms.JsonObjects.parse("  ").getString(2));
+    assertNull(WebEventsTransforms.JsonObjects.parse(null));
+  }
+
+  @Test
+  void nestingIsParsedTo1000LevelsAndRefusedBeyondWithoutACrash() {
+    // The record itself is level 1.
+    String deepest = record("a", with("tree", "[".repeat(999) + "]".repeat(999)));
+    String tooDeep = record("b", with("tree", "[".repeat(1000) + "]".repeat(1000)));
+    String farTooDeep = record("c", with("tree", "{\"k\":".repeat(50_000) + "1" + "}".repeat(50_000)));
+    assertEquals(List.of(Status.OK, Status.MALFORMED_JSON, Status.MALFORMED_JSON), statuses(deepest, tooDeep, farTooDeep));
+    assertEquals("not a single JSON object: nested deeper than 1000 levels", detail(tooDeep));
+  }
+
+  @Test
+  void propsThatAreNotAnObjectSayWhy() {
+    assertEquals("props: not a JSON object: found an array instead", detail(record("a", with("props", "[1]"))));
+    assertTrue(detail(record("a", with("props", "\"{broken\""))).startsWith("props: not a JSON object: "),
+        detail(record("a", with("props", "\"{broken\""))));
+  }
+
   @Test
   void tableRowsHaveExactlyTheContractSchema() {
     Dataset<Row> classified = WebEventsTransforms.all(RAW, HOUR, Duration.ofHours(6), Duration.ofMinutes(10), PiiMode.HASH,
