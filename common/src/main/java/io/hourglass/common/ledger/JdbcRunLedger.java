@@ -503,16 +503,33 @@ public final class JdbcRunLedger implements AutoCloseable {
     if (settings.password() != null) {
       props.setProperty("password", settings.password());
     }
-    try {
-      Connection c = driver.connect(settings.url(), props);
-      if (c == null) {
-        throw new IllegalArgumentException(noDriverMessage(settings));
+    // An embedded H2 file whose owner was just killed stays "locked by another process" until H2 sees
+    // that its lock is no longer kept alive (a few seconds): wait that out instead of failing the run.
+    long deadline = System.nanoTime() + LOCKED_FILE_WAIT.toNanos();
+    while (true) {
+      try {
+        Connection c = driver.connect(settings.url(), props);
+        if (c == null) {
+          throw new IllegalArgumentException(noDriverMessage(settings));
+        }
+        return c;
+      } catch (SQLException e) {
+        if (e.getErrorCode() != H2_DATABASE_ALREADY_OPEN || System.nanoTime() > deadline) {
+          throw unavailable(e);
+        }
+        try {
+          Thread.sleep(250);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw unavailable(e);
+        }
       }
-      return c;
-    } catch (SQLException e) {
-      throw unavailable(e);
     }
   }
+
+  /** H2's "Database may be already in use" (its file lock is held, or was held by a process that died). */
+  private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+  private static final java.time.Duration LOCKED_FILE_WAIT = java.time.Duration.ofSeconds(20);
 
   private LedgerUnavailableException unavailable(Throwable e) {
     String reason = settings.redact(oneLine(e));
