@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param hmacKeyEnv environment variable holding the HMAC key (never the key itself)
  * @param maxRejectRate quarantined / read above which the run fails
  * @param sla how long after the start of hour H its run is expected to be done
+ * @param parser how JSON-lines records are parsed and classified
  */
 public record DatasetSettings(
     String name,
@@ -32,7 +33,8 @@ public record DatasetSettings(
     PiiMode email,
     String hmacKeyEnv,
     double maxRejectRate,
-    Duration sla) {
+    Duration sla,
+    InputParser parser) {
 
   public DatasetSettings {
     String prefix = "hourglass.datasets." + name + ".";

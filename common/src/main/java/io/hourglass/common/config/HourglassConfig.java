@@ -116,7 +116,8 @@ public final class HourglassConfig {
         enumOf(p + ".pii.email", PiiMode.class),
         get(p + ".pii.hmac-key-env", config::getString),
         get(p + ".max-reject-rate", config::getDouble),
-        get(p + ".sla", config::getDuration));
+        get(p + ".sla", config::getDuration),
+        enumOf(p + ".input.parser", InputParser.class));
   }
 
   /** The resolved configuration, for settings a job reads itself. */

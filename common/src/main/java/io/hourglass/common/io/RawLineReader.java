@@ -410,7 +410,8 @@ public final class RawLineReader {
       close();
     }
 
-    private void close() {
+    /** Stops reading and releases the object's stream; safe to call more than once. */
+    void close() {
       done = true;
       if (in != null) {
         try {

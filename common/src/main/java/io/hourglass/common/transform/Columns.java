@@ -38,11 +38,12 @@ import org.apache.spark.sql.functions;
  * </pre>
  */
 public final class Columns {
-  private static final String IPV4 = "^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})$";
+  /** The patterns {@link #truncateIp} accepts, public for code that must agree with it value by value. */
+  public static final String IPV4 = "^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})$";
   // IPv6: eight hex groups, or '::' standing for one or more zero groups with at most seven written.
   // Embedded IPv4 tails and zone ids are not accepted.
-  private static final String IPV6_FULL = "^([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$";
-  private static final String IPV6_COMPRESSED =
+  public static final String IPV6_FULL = "^([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$";
+  public static final String IPV6_COMPRESSED =
       "^(([0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::(([0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?$";
 
   private Columns() {}

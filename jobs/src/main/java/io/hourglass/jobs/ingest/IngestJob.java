@@ -1,10 +1,13 @@
 package io.hourglass.jobs.ingest;
 
+import static org.apache.spark.sql.functions.broadcast;
+
 import io.hourglass.common.BuildInfo;
 import io.hourglass.common.RunFailedException;
 import io.hourglass.common.config.CorruptFilePolicy;
 import io.hourglass.common.config.DatasetSettings;
 import io.hourglass.common.config.Hour;
+import io.hourglass.common.config.InputParser;
 import io.hourglass.common.config.Locations;
 import io.hourglass.common.config.Settings;
 import io.hourglass.common.config.TableFormat;
@@ -15,6 +18,7 @@ import io.hourglass.common.io.HourPartitionWriter.Outcome;
 import io.hourglass.common.io.HourPartitionWriter.Target;
 import io.hourglass.common.io.ManifestStore;
 import io.hourglass.common.io.RawLineReader;
+import io.hourglass.common.io.RecordSource;
 import io.hourglass.common.io.RunManifest;
 import io.hourglass.common.io.StatusTally;
 import io.hourglass.common.io.TableCatalog;
@@ -22,6 +26,7 @@ import io.hourglass.common.schema.TableSchema;
 import io.hourglass.common.spark.JobLabels;
 import io.hourglass.common.transform.Quarantine;
 import io.hourglass.common.transform.Status;
+import io.hourglass.common.transform.Transform;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,6 +44,10 @@ import org.apache.spark.storage.StorageLevel;
  * discover, read, transform, count (one pass), write quarantine, write table, write manifest.
  */
 public final class IngestJob {
+  /** Raw (as stored, usually gzipped) input bytes per table write task: about 1 GiB of JSON, 150 MiB of Parquet. */
+  static final long RAW_BYTES_PER_WRITE_TASK = 128L * 1024 * 1024;
+  /** Most duplicated event_ids joined back by broadcast (about 100 bytes each). */
+  static final long BROADCAST_DUPLICATES = 500_000;
   private final SparkSession spark;
   private final Settings settings;
   private final DatasetSettings dataset;
@@ -98,12 +107,21 @@ public final class IngestJob {
     }
     progress.accept(String.format("reading %d files, %s, from %s", input.files().size(), bytes(input.totalBytes()), input.folder()));
 
-    Dataset<Row> classified = WebEventsTransforms
-        .all(raw, hour, dataset.late(), dataset.future(), dataset.email(), hmacKey)
-        .apply(RawLineReader.read(spark, input))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    // The hour is read twice. First a small survey row per record (status; position; for a rejected record
+    // its detail and text), cached: the counts, the duplicates and the quarantine come from it. Then the
+    // accepted records in full, streamed into the table write. Parsing twice costs less than caching wide rows.
+    Dataset<Row> survey = read(WebEventDecoder.Output.SURVEY, hour, input, raw, table).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> duplicateIds = WebEventsTransforms.duplicateIds(survey).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> duplicates = null;
     try {
       labels.step("read, classify and count");
+      // Duplicated event_ids are few in any sane hour: their list goes to every task and the rows stay put.
+      // A pathological hour (a producer replaying everything) falls back to shuffle joins.
+      boolean few = duplicateIds.count() <= BROADCAST_DUPLICATES;
+      duplicates = WebEventsTransforms.firstPositions(survey, few ? broadcast(duplicateIds) : duplicateIds)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      Transform dedup = WebEventsTransforms.markDuplicates(few ? broadcast(duplicates) : duplicates);
+      Dataset<Row> classified = dedup.apply(survey);
       StatusTally tally = StatusTally.of(classified);
       failOnCorruptFiles(tally);
       progress.accept(String.format("read %d records: %d ok, %d quarantined, %d duplicates, %d blank lines",
@@ -113,14 +131,16 @@ public final class IngestJob {
       labels.step("write quarantine");
       Target quarantineTarget = new Target(quarantineRoot(), TableFormat.PARQUET, List.of(WebEventColumns.INGEST_HOUR),
           hour.id(), quarantineSchema.sparkSchema());
-      Outcome quarantined = writer.replace(quarantineTarget, Quarantine.rows(classified, WebEventColumns.INGEST_HOUR),
+      Outcome quarantined = writer.replace(quarantineTarget, Quarantine.rows(classified, WebEventColumns.INGEST_HOUR).coalesce(1),
           tally.quarantined(), runId, () -> { });
       failOnRejectRate(hour, tally);
 
       labels.step("write " + dataset.table());
       ManifestStore manifests = new ManifestStore(spark.sparkContext().hadoopConfiguration());
       Target tableTarget = new Target(tableRoot(), dataset.format(), WebEventColumns.PARTITIONS, hour.id(), table.sparkSchema());
-      Outcome written = writer.replace(tableTarget, WebEventsTransforms.tableRows(classified, table), tally.get(Status.OK),
+      Dataset<Row> accepted = dedup.apply(read(WebEventDecoder.Output.TABLE, hour, input, raw, table));
+      Dataset<Row> tableRows = fewerFiles(WebEventsTransforms.tableRows(accepted, table), input);
+      Outcome written = writer.replace(tableTarget, tableRows, tally.get(Status.OK),
           runId, () -> manifests.withdraw(tableRoot(), hour));
 
       RunManifest.Accounts accounts = new RunManifest.Accounts(
@@ -144,9 +164,41 @@ public final class IngestJob {
       registerInCatalog(hour, labels);
       return new Result(hour, input, Optional.of(manifest), Optional.of(path));
     } finally {
-      classified.unpersist();
+      if (duplicates != null) {
+        duplicates.unpersist();
+      }
+      duplicateIds.unpersist();
+      survey.unpersist();
       labels.clear();
     }
+  }
+
+  /**
+   * The hour's records by the dataset's parser, classified and cleansed but not yet deduplicated: the
+   * survey rows of every record, or the table rows of accepted records (see {@link WebEventDecoder.Output}).
+   */
+  private Dataset<Row> read(WebEventDecoder.Output output, Hour hour, HourInput input, TableSchema raw, TableSchema table) {
+    if (dataset.parser() == InputParser.FAST) {
+      return RecordSource.read(spark, input,
+          new WebEventDecoder(output, raw, table, hour, dataset.late(), dataset.future(), dataset.email(), hmacKey));
+    }
+    Dataset<Row> records = WebEventsTransforms.records(raw, hour, dataset.late(), dataset.future(), dataset.email(), hmacKey)
+        .apply(RawLineReader.read(spark, input));
+    return output == WebEventDecoder.Output.SURVEY
+        ? WebEventsTransforms.survey().apply(records)
+        : records.where(org.apache.spark.sql.functions.col(Status.COLUMN).equalTo(Status.OK));
+  }
+
+  /**
+   * The table rows in as many tasks as there are cores, or one per {@value #RAW_BYTES_PER_WRITE_TASK} bytes
+   * of raw input if that is more: each write task writes one file per partition directory it meets, so
+   * one task per input object (the read's parallelism) would write objects x directories small files.
+   * Coalescing merges tasks without a shuffle.
+   */
+  private Dataset<Row> fewerFiles(Dataset<Row> rows, HourInput input) {
+    long byBytes = (input.totalBytes() + RAW_BYTES_PER_WRITE_TASK - 1) / RAW_BYTES_PER_WRITE_TASK;
+    int tasks = (int) Math.max(spark.sparkContext().defaultParallelism(), Math.min(byBytes, 10_000));
+    return rows.coalesce(tasks);
   }
 
   /** The events table as the catalog sees it. */

@@ -7,9 +7,11 @@ import static io.hourglass.common.schema.RawRecords.SOURCE_FILE;
 import static io.hourglass.common.schema.RawRecords.VALUE;
 import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.array_join;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.hour;
@@ -17,10 +19,11 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.map_filter;
 import static org.apache.spark.sql.functions.map_keys;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_replace;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.udf;
@@ -56,7 +59,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -80,6 +82,8 @@ public final class WebEventsTransforms {
   static final String PARSE_ERROR = "_parse_error";
   static final String NESTED = "_nested";
   private static final String PARSED = "_parsed";
+  private static final String DUP_ID = "_dup_event_id";
+  private static final String DUP_FIRST = "_dup_first";
   private static final String PROPS_PARSED = "_props_parsed";
   private static final List<String> REQUIRED = List.of(
       WebEventColumns.EVENT_ID, WebEventColumns.EVENT_TYPE, WebEventColumns.EVENT_TIME, WebEventColumns.SITE_ID);
@@ -89,7 +93,7 @@ public final class WebEventsTransforms {
    * seconds it is any time up to the year 5138. Quarantined as bad_type saying so, rather than as a
    * misleading too_late.
    */
-  private static final String EPOCH_SECONDS = "^\\d{1,11}$";
+  static final String EPOCH_SECONDS = "^\\d{1,11}$";
   private static final UserDefinedFunction JSON_OBJECT = udf((UDF1<String, Row>) JsonObjects::parse, JsonObjects.TYPE)
       .withName("json_object");
 
@@ -97,10 +101,41 @@ public final class WebEventsTransforms {
 
   /** Every step, in order, for arrival hour {@code hour}. */
   public static Transform all(TableSchema raw, Hour hour, Duration late, Duration future, PiiMode email, Optional<byte[]> hmacKey) {
+    return records(raw, hour, late, future, email, hmacKey).andThen(dedup());
+  }
+
+  /**
+   * Every step that looks at one record alone (parse, classify, cleanse), then the raw text of accepted
+   * records dropped (only quarantine needs it): what {@link WebEventDecoder} computes in one pass.
+   * {@link #dedup} is the step across records.
+   */
+  public static Transform records(TableSchema raw, Hour hour, Duration late, Duration future, PiiMode email,
+      Optional<byte[]> hmacKey) {
     return parse()
         .andThen(classify(raw, hour, late, future))
         .andThen(cleanse(raw, hour, email, hmacKey))
-        .andThen(dedup());
+        .andThen(in -> in.withColumn(VALUE, when(not(col(Status.COLUMN).equalTo(Status.OK)), col(VALUE))));
+  }
+
+  /**
+   * The columns of a record that the counts, the dedup and the quarantine need, as
+   * {@link WebEventDecoder#surveySchema()}: event_id only for accepted records, value and detail only for
+   * rejected ones.
+   */
+  public static Transform survey() {
+    return in -> {
+      Columns.require(in, "survey", SOURCE_FILE, LINE_NO, REC_NO, WebEventColumns.EVENT_ID, VALUE, Status.COLUMN, Status.DETAIL,
+          WebEventColumns.INGEST_HOUR);
+      Column ok = col(Status.COLUMN).equalTo(Status.OK);
+      return in.select(col(SOURCE_FILE), col(LINE_NO), col(REC_NO), when(ok, col(WebEventColumns.EVENT_ID)).as(WebEventColumns.EVENT_ID),
+          when(not(ok), col(VALUE)).as(VALUE), col(Status.COLUMN), when(not(ok), col(Status.DETAIL)).as(Status.DETAIL),
+          col(WebEventColumns.INGEST_HOUR));
+    };
+  }
+
+  /** The raw fields typed as strings, in the contract's order: the ones that must not hold an object or array. */
+  static List<String> stringFields(TableSchema raw) {
+    return raw.fieldNames().stream().filter(f -> raw.field(f).dataType().equals(DataTypes.StringType)).toList();
   }
 
   /**
@@ -131,13 +166,13 @@ public final class WebEventsTransforms {
   public static Transform classify(TableSchema raw, Hour hour, Duration late, Duration future) {
     Instant windowStart = hour.start().minus(late);
     Instant windowEnd = hour.end().plus(future);
-    List<String> stringFields = raw.fieldNames().stream()
-        .filter(f -> raw.field(f).dataType().equals(DataTypes.StringType)).toList();
+    List<String> stringFields = stringFields(raw);
     return in -> {
       Columns.require(in, "classify", VALUE, READ_ERROR, FIELDS, NESTED, PARSE_ERROR);
       Column siteRaw = field(WebEventColumns.SITE_ID);
-      Column siteOk = siteRaw.rlike("^-?\\d{1,10}$")
-          .and(siteRaw.cast("long").between(Integer.MIN_VALUE, Integer.MAX_VALUE));
+      // coalesce: digits that the cast still cannot read (a trailing U+2028, which '$' allows) are not an int either
+      Column siteOk = coalesce(siteRaw.rlike("^-?\\d{1,10}$")
+          .and(siteRaw.cast("long").between(Integer.MIN_VALUE, Integer.MAX_VALUE)), lit(false));
       Column timeRaw = field(WebEventColumns.EVENT_TIME);
       Column epochSeconds = timeRaw.rlike(EPOCH_SECONDS);
       Column time = when(timeRaw.rlike("^-?\\d{1,15}$"), when(not(epochSeconds), timestamp_millis(timeRaw.cast("long"))))
@@ -239,19 +274,58 @@ public final class WebEventsTransforms {
 
   /**
    * Keeps the first record of each event_id (by file, line, position) and marks the others
-   * {@link Status#DUPLICATE}. Only accepted records compete; the raw text of accepted records is
-   * dropped first, since only quarantine needs it, to keep the shuffle small.
+   * {@link Status#DUPLICATE}; only accepted records compete. {@link #duplicateFirsts} then
+   * {@link #markDuplicates}, on the same input: cache the input first, it is read twice.
    */
   public static Transform dedup() {
+    return in -> markDuplicates(duplicateFirsts(in)).apply(in);
+  }
+
+  /**
+   * The event_ids accepted more than once, each with the position of its first record
+   * ({@value #DUP_ID}, {@value #DUP_FIRST}): {@link #duplicateIds}, then {@link #firstPositions}.
+   */
+  public static Dataset<Row> duplicateFirsts(Dataset<Row> in) {
+    return firstPositions(in, duplicateIds(in));
+  }
+
+  /**
+   * The event_ids accepted more than once ({@value #DUP_ID}). Only the keys are shuffled, never the rows,
+   * and counting is a hash aggregation (a minimum of a position struct would make Spark sort every key).
+   */
+  public static Dataset<Row> duplicateIds(Dataset<Row> in) {
+    Columns.require(in, "duplicateIds", Status.COLUMN, WebEventColumns.EVENT_ID);
+    return in.where(col(Status.COLUMN).equalTo(Status.OK))
+        .groupBy(col(WebEventColumns.EVENT_ID).as(DUP_ID))
+        .agg(count(lit(1)).as("_n"))
+        .where(col("_n").gt(1))
+        .select(col(DUP_ID));
+  }
+
+  /** The position of the first accepted record ({@value #DUP_FIRST}) of each event_id in {@code ids}. */
+  public static Dataset<Row> firstPositions(Dataset<Row> in, Dataset<Row> ids) {
+    Columns.require(in, "firstPositions", Status.COLUMN, WebEventColumns.EVENT_ID, SOURCE_FILE, LINE_NO, REC_NO);
+    return in.where(col(Status.COLUMN).equalTo(Status.OK))
+        .join(ids, col(WebEventColumns.EVENT_ID).equalTo(ids.col(DUP_ID)))
+        .groupBy(col(DUP_ID))
+        .agg(min(position()).as(DUP_FIRST));
+  }
+
+  /** Marks accepted records of an event_id in {@code firsts} that are not at its first position as duplicates. */
+  public static Transform markDuplicates(Dataset<Row> firsts) {
     return in -> {
-      Columns.require(in, "dedup", Status.COLUMN, WebEventColumns.EVENT_ID, SOURCE_FILE, LINE_NO, REC_NO, VALUE);
+      Columns.require(in, "markDuplicates", Status.COLUMN, WebEventColumns.EVENT_ID, SOURCE_FILE, LINE_NO, REC_NO);
       Column ok = col(Status.COLUMN).equalTo(Status.OK);
-      Column rank = row_number().over(Window.partitionBy(when(ok, col(WebEventColumns.EVENT_ID)))
-          .orderBy(col(SOURCE_FILE), col(LINE_NO), col(REC_NO)));
-      return in
-          .withColumn(VALUE, when(not(ok), col(VALUE)))
-          .withColumn(Status.COLUMN, when(ok.and(rank.gt(1)), lit(Status.DUPLICATE)).otherwise(col(Status.COLUMN)));
+      Dataset<Row> joined = in.join(firsts, in.col(WebEventColumns.EVENT_ID).equalTo(firsts.col(DUP_ID)).and(ok), "left");
+      return joined
+          .withColumn(Status.COLUMN, when(ok.and(col(DUP_FIRST).isNotNull()).and(not(position().equalTo(col(DUP_FIRST)))),
+              lit(Status.DUPLICATE)).otherwise(col(Status.COLUMN)))
+          .drop(DUP_ID, DUP_FIRST);
     };
+  }
+
+  private static Column position() {
+    return struct(col(SOURCE_FILE), col(LINE_NO), col(REC_NO));
   }
 
   /** The accepted rows in the table's column order and types. */
@@ -306,6 +380,17 @@ public final class WebEventsTransforms {
 
     /** A row of {@link #TYPE}: the fields and the names holding an object or array, or the error; null for null. */
     static Row parse(String text) {
+      Parsed p = parseObject(text);
+      return p == null ? null : RowFactory.create(p.fields(), p.nested(), p.error());
+    }
+
+    /**
+     * What {@link #parse} gives, as plain Java: the top-level fields in their order, the names holding an
+     * object or array, or (fields null) the reason the text is not exactly one JSON object.
+     */
+    record Parsed(Map<String, String> fields, List<String> nested, String error) {}
+
+    static Parsed parseObject(String text) {
       if (text == null) {
         return null;
       }
@@ -314,7 +399,7 @@ public final class WebEventsTransforms {
         if (first != JsonToken.START_OBJECT) {
           return failure(first == null ? "no JSON value" : "found " + describe(first) + " instead");
         }
-        Map<String, String> fields = new LinkedHashMap<>();
+        Map<String, String> fields = new LinkedHashMap<>(32); // an event has about 15 fields: no rehashing
         List<String> nested = new ArrayList<>(0);
         for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
           String name = p.currentName();
@@ -338,7 +423,7 @@ public final class WebEventsTransforms {
             return failure("text after the object at column " + (i + 1));
           }
         }
-        return RowFactory.create(fields, nested, null);
+        return new Parsed(fields, nested, null);
       } catch (StreamConstraintsException e) {
         return failure(e.getOriginalMessage().contains("nesting depth")
             ? "nested deeper than " + MAX_DEPTH + " levels" : clean(e.getOriginalMessage()));
@@ -350,8 +435,8 @@ public final class WebEventsTransforms {
       }
     }
 
-    private static Row failure(String error) {
-      return RowFactory.create(null, null, error);
+    private static Parsed failure(String error) {
+      return new Parsed(null, null, error);
     }
 
     private static String describe(JsonToken t) {

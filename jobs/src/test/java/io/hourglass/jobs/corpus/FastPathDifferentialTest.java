@@ -1,0 +1,141 @@
+package io.hourglass.jobs.corpus;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hourglass.common.RunFailedException;
+import io.hourglass.common.config.DatasetSettings;
+import io.hourglass.common.config.Hour;
+import io.hourglass.common.config.HourglassConfig;
+import io.hourglass.common.config.TableFormat;
+import io.hourglass.common.io.RunManifest;
+import io.hourglass.common.io.TableReader;
+import io.hourglass.common.schema.TableSchema;
+import io.hourglass.common.testing.SparkTestSession;
+import io.hourglass.jobs.generate.WebEventsGenerator;
+import io.hourglass.jobs.ingest.IngestJob;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fast parser ({@code input.parser = fast}, {@link io.hourglass.jobs.ingest.WebEventDecoder}) against the
+ * reference ({@code input.parser = spark}, Spark's own functions): the same hour through both must give the same
+ * outcome (failure message, or accounts), and the same table and quarantine rows, every column, compared as
+ * sorted JSON text. On every run of the bad-input corpus and on a generated hour with the generator's bad
+ * records, duplicates and late events mixed in.
+ */
+class FastPathDifferentialTest {
+  private static final byte[] KEY = "differential-hmac-key-32-bytes!!".getBytes(StandardCharsets.UTF_8);
+  private static final String STREAM = "web-events";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path dir;
+
+  /** What one run gave, as text that compares exactly. */
+  private record Result(String outcome, List<String> table, List<String> quarantine) {}
+
+  @TestFactory
+  Stream<DynamicTest> corpus() throws IOException {
+    JsonNode cases;
+    try (InputStream in = resource("cases.json")) {
+      cases = JSON.readTree(in);
+    }
+    Hour hour = Hour.parse(cases.get("hour").asText());
+    return StreamSupport.stream(cases.get("runs").spliterator(), false).map(run -> dynamicTest(run.get("name").asText(), () -> {
+      Path raw = dir.resolve(run.get("name").asText()).resolve("raw");
+      Path folder = raw.resolve(STREAM).resolve(hour.folder());
+      Files.createDirectories(folder);
+      for (JsonNode kind : run.get("kinds")) {
+        for (JsonNode file : kind.get("files")) {
+          try (InputStream in = resource(file.asText())) {
+            Files.copy(in, folder.resolve(Path.of(file.asText()).getFileName().toString()));
+          }
+        }
+      }
+      List<String> sets = new ArrayList<>();
+      run.get("set").forEach(s -> sets.add(s.asText()));
+      compare(raw, hour, sets);
+    }));
+  }
+
+  @Test
+  void generatedHourWithBadRecords() throws IOException {
+    Hour hour = Hour.parse("2026-11-20T10");
+    Path raw = dir.resolve("generated").resolve("raw");
+    new WebEventsGenerator(SparkTestSession.get().sparkContext().hadoopConfiguration())
+        .generate(hour.start(), raw.toString(), STREAM, 20_000, 3, true, 7);
+    Result fast = compare(raw, hour, List.of("datasets.web_events.max-reject-rate=1"));
+    assertTrue(fast.table().size() > 15_000, "most generated records are good: " + fast.table().size());
+    assertTrue(fast.quarantine().size() > 100, "the dirty hour has bad records: " + fast.quarantine().size());
+  }
+
+  /** Runs the hour with each parser and asserts the two results are equal; returns the fast one. */
+  private Result compare(Path raw, Hour hour, List<String> sets) {
+    Result fast = run(raw, hour, "fast", sets);
+    Result spark = run(raw, hour, "spark", sets);
+    assertEquals(spark.outcome(), fast.outcome(), "outcome (accounts or failure) of " + raw);
+    assertEquals(spark.quarantine(), fast.quarantine(), "quarantine rows of " + raw);
+    assertEquals(spark.table(), fast.table(), "table rows of " + raw);
+    return fast;
+  }
+
+  private Result run(Path raw, Hour hour, String parser, List<String> extra) {
+    Path warehouse = raw.resolveSibling("warehouse-" + parser);
+    List<String> sets = new ArrayList<>(List.of("raw-root=" + raw, "warehouse=" + warehouse, "datasets.web_events.format=parquet",
+        "datasets.web_events.input.parser=" + parser));
+    sets.addAll(extra);
+    HourglassConfig config = HourglassConfig.load(Optional.of("web_events"), Optional.empty(), sets);
+    DatasetSettings dataset = config.dataset("web_events");
+    IngestJob job = new IngestJob(SparkTestSession.get(), config.settings(), dataset, Optional.of(KEY), line -> { });
+    try {
+      RunManifest m = job.run(hour).manifest().orElseThrow();
+      return new Result("succeeded " + m.records() + " " + m.quarantinedByReason(),
+          rows(warehouse.resolve(dataset.table()), "web_events/events-v1.avsc"),
+          rows(warehouse.resolve("_quarantine").resolve(dataset.name()), "common/quarantine-v1.avsc"));
+    } catch (RunFailedException e) {
+      // Paths differ only by the warehouse folder's name.
+      return new Result("failed: " + e.getMessage().replace("warehouse-" + parser, "warehouse-*"), List.of(), List.of());
+    }
+  }
+
+  private static List<String> rows(Path root, String schema) {
+    SparkSession spark = SparkTestSession.get();
+    if (!Files.exists(root)) {
+      return List.of();
+    }
+    return TableReader.read(spark, root.toUri().toString(), TableFormat.PARQUET, TableSchema.load(schema).sparkSchema())
+        .select(to_json(struct(col("*"))).as("row"))
+        .orderBy("row")
+        .collectAsList().stream().map(r -> r.getString(0)).toList();
+  }
+
+  private static InputStream resource(String name) {
+    InputStream in = FastPathDifferentialTest.class.getResourceAsStream("/corpus/" + name);
+    if (in == null) {
+      throw new UncheckedIOException(new IOException("no corpus resource " + name));
+    }
+    return in;
+  }
+}
