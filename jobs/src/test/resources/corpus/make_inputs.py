@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-# Writes the corpus inputs (main/, corrupt/) byte for byte; run it from anywhere: python3 make_inputs.py
+# Writes the corpus inputs (main/, corrupt/, csv/, tsv/) byte for byte; run it from anywhere: python3 make_inputs.py
 # Only the INPUTS come from here. The expected outcomes are written by hand in cases.json; nothing
 # here runs the code under test. Lengths and offsets quoted in cases.json follow from the bytes below.
 import gzip, zlib, os
 root = os.path.dirname(os.path.abspath(__file__))
-for d in ['main', 'corrupt']:
+for d in ['main', 'corrupt', 'csv', 'tsv']:
     os.makedirs(os.path.join(root, d), exist_ok=True)
 
 T = '"event_type":"page_view","event_time":"2026-11-20T10:15:00Z","site_id":7'
@@ -251,3 +251,49 @@ w('corrupt/truncated.gz', cut)
 # corrupt: named .gz, is plain text
 w('corrupt/not-gzip.gz', rec('ng-1') + '\n' + rec('ng-2') + '\n')
 w('corrupt/good.json', rec('good-1') + '\n' + rec('good-2') + '\n')
+
+# csv: RFC 4180 records whose quoted fields hold delimiters, doubled quotes and line ends (runs 'csv', 'tsv')
+TIME = '2026-11-20T10:15:00Z'
+w('csv/quoted.csv', '\n'.join([
+    'event_id,event_time,event_type,site_id,url,user_agent,props,user_id,campaign',
+    'q-1,%s,page_view,7,"https://shop.example.com/cart?items=1,2,3",plain,,,"fall, sale"' % TIME,
+    'q-2,%s,click,7,,"first line\nsecond, with a comma\nthird ""quoted""","{""plan"":""pro"",""price"":12.50}",u-2,' % TIME,
+    'q-3,%s,page_view,7,,"say ""hi"", then leave",,"",x' % TIME,
+    'q-4,%s,page_view,7,,"para one\n\npara two",,,' % TIME,
+    'q-5,%s,"",7,,line ten,,,' % TIME,
+    'q-6,%s,page_view,7,,last,,,' % TIME,
+]) + '\n')
+w('csv/bad.csv', '\n'.join([
+    'event_id,event_type,event_time,site_id,user_agent',
+    'b-1,page_view,%s,7,ok' % TIME,
+    'b-2,page_view,%s,7' % TIME,
+    'b-3,page_view,%s,7,"a,b",one too many' % TIME,
+    '',
+    'b-4,page_view,%s,7,"stray "quote" inside"' % TIME,
+    'b-5,page_view,%s,abc,x' % TIME,
+    'b-6,page_view,%s,7,"two' % TIME,
+    'lines"',
+    'b-7,page_view,%s,7,"never closed' % TIME,
+    'b-8,page_view,%s,7,swallowed' % TIME,
+]) + '\n')
+w('csv/crlf-bom.csv.gz', gzip.compress(b'\xef\xbb\xbf' + '\r\n'.join([
+    'event_id,event_type,event_time,site_id,user_agent',
+    'cb-1,page_view,%s,7,"crlf\r\ninside"' % TIME,
+    '',
+    'cb-2,page_view,%s,7,last' % TIME,
+]).encode() + b'\r\n', mtime=0))
+co = zlib.compressobj(9, zlib.DEFLATED, 31)
+first = 'event_id,event_type,event_time,site_id\nct-1,page_view,%s,7\nct-2,page_view,%s,7\nct-3,page_vi' % (TIME, TIME)
+w('csv/truncated.csv.gz', co.compress(first.encode()) + co.flush(zlib.Z_SYNC_FLUSH))
+
+# tsv: no header, the raw schema's 14 columns in order; quoted fields hold TABs and line ends
+def tsv(*fields):
+    return '\t'.join(fields)
+w('tsv/events.tsv', '\n'.join([
+    tsv('t-1', 'page_view', TIME, '7', 'u-1', 's-1', 'https://example.com/a/b?q=1', '', '"UA with\ttab and\nnewline"',
+        '203.0.113.9', 'DE', 'desktop', '', ''),
+    tsv('t-2', 'page_view', TIME, '7', 'u-2', 's-2', '', '', 'thirteen fields', '', '', '', ''),
+    tsv('t-3', 'click', TIME, '7', '', '', '', '', '', '', '', '', '', '"{""k"":""v,w""}"'),
+    tsv('event_id', 'event_type', 'event_time', 'site_id', 'user_id', 'session_id', 'url', 'referrer', 'user_agent',
+        'ip', 'country', 'device', 'email', 'props'),
+]) + '\n')

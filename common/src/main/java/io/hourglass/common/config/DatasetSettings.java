@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param maxRejectRate quarantined / read above which the run fails
  * @param sla how long after the start of hour H its run is expected to be done
  * @param parser how JSON-lines records are parsed and classified
+ * @param inputFormat how the raw objects are laid out: JSON lines, CSV or TSV
+ * @param csv how CSV/TSV objects are cut into records and fields (unused for JSON lines)
  */
 public record DatasetSettings(
     String name,
@@ -34,7 +36,9 @@ public record DatasetSettings(
     String hmacKeyEnv,
     double maxRejectRate,
     Duration sla,
-    InputParser parser) {
+    InputParser parser,
+    InputFormat inputFormat,
+    CsvOptions csv) {
 
   public DatasetSettings {
     String prefix = "hourglass.datasets." + name + ".";

@@ -117,7 +117,16 @@ public final class HourglassConfig {
         get(p + ".pii.hmac-key-env", config::getString),
         get(p + ".max-reject-rate", config::getDouble),
         get(p + ".sla", config::getDuration),
-        enumOf(p + ".input.parser", InputParser.class));
+        enumOf(p + ".input.parser", InputParser.class),
+        enumOf(p + ".input.format", InputFormat.class),
+        csvOptions(p + ".input."));
+  }
+
+  /** {@code input.csv}, read and validated whatever the format, so that a bad value is found before it is needed. */
+  private CsvOptions csvOptions(String input) {
+    return CsvOptions.of(input, enumOf(input + "format", InputFormat.class), get(input + "csv.header", config::getBoolean),
+        get(input + "csv.delimiter", config::getString), get(input + "csv.quote", config::getString),
+        get(input + "csv.escape", config::getString));
   }
 
   /** The resolved configuration, for settings a job reads itself. */
@@ -143,7 +152,7 @@ public final class HourglassConfig {
     } catch (IllegalArgumentException e) {
       StringBuilder allowed = new StringBuilder();
       for (E constant : type.getEnumConstants()) {
-        allowed.append(allowed.length() == 0 ? "" : " | ").append(constant.name().toLowerCase(Locale.ROOT));
+        allowed.append(allowed.length() == 0 ? "" : " | ").append(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
       }
       throw BadConfigException.of(key, value, "must be one of " + allowed);
     }

@@ -81,7 +81,8 @@ public final class RawLineReader {
    * the error.
    */
   static final class StopOnError extends java.io.FilterInputStream {
-    private IOException error;
+    /** The error that ended the stream, or null (read by the readers of this package). */
+    IOException error;
 
     StopOnError(InputStream in) {
       super(in);
@@ -431,7 +432,8 @@ public final class RawLineReader {
       return -1;
     }
 
-    private static InputStream open(Configuration conf, String path) throws IOException {
+    /** Opens an object, decompressing it when it starts with the gzip magic bytes (shared with {@link CsvRecordReader}). */
+    static InputStream open(Configuration conf, String path) throws IOException {
       Path p = new Path(path);
       FSDataInputStream raw = p.getFileSystem(conf).open(p, BUFFER);
       InputStream in = new BufferedInputStream(raw, BUFFER);

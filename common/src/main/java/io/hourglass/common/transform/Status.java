@@ -23,6 +23,8 @@ public final class Status {
   public static final String INVALID_UTF8 = "invalid_utf8";
   /** The record is longer than the reader keeps whole; its raw text is a prefix, the detail gives the length. */
   public static final String OVERSIZED = "oversized";
+  /** A CSV/TSV record that cannot be cut into the header's fields: wrong field count, unclosed quote, stray quote, bad header. */
+  public static final String MALFORMED_CSV = "malformed_csv";
   public static final String MALFORMED_JSON = "malformed_json";
   public static final String MISSING_FIELD = "missing_field";
   public static final String BAD_TYPE = "bad_type";
@@ -31,7 +33,7 @@ public final class Status {
 
   /** Every quarantine reason, in the order checks are applied. */
   public static final List<String> REASONS = List.of(
-      CORRUPT_FILE, INVALID_UTF8, OVERSIZED, MALFORMED_JSON, MISSING_FIELD, BAD_TYPE, TOO_LATE, FUTURE);
+      CORRUPT_FILE, INVALID_UTF8, OVERSIZED, MALFORMED_CSV, MALFORMED_JSON, MISSING_FIELD, BAD_TYPE, TOO_LATE, FUTURE);
 
   private Status() {}
 }

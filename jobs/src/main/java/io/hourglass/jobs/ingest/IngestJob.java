@@ -11,6 +11,7 @@ import io.hourglass.common.config.InputParser;
 import io.hourglass.common.config.Locations;
 import io.hourglass.common.config.Settings;
 import io.hourglass.common.config.TableFormat;
+import io.hourglass.common.io.CsvRecordReader;
 import io.hourglass.common.io.HourDiscovery;
 import io.hourglass.common.io.HourInput;
 import io.hourglass.common.io.HourPartitionWriter;
@@ -178,12 +179,17 @@ public final class IngestJob {
    * survey rows of every record, or the table rows of accepted records (see {@link WebEventDecoder.Output}).
    */
   private Dataset<Row> read(WebEventDecoder.Output output, Hour hour, HourInput input, TableSchema raw, TableSchema table) {
-    if (dataset.parser() == InputParser.FAST) {
+    boolean delimited = dataset.inputFormat().delimited();
+    if (!delimited && dataset.parser() == InputParser.FAST) {
       return RecordSource.read(spark, input,
           new WebEventDecoder(output, raw, table, hour, dataset.late(), dataset.future(), dataset.email(), hmacKey));
     }
-    Dataset<Row> records = WebEventsTransforms.records(raw, hour, dataset.late(), dataset.future(), dataset.email(), hmacKey)
-        .apply(RawLineReader.read(spark, input));
+    // CSV/TSV: the reader cuts and splits records itself; Spark's functions classify them.
+    Dataset<Row> records = delimited
+        ? WebEventsTransforms.recordsFromFields(raw, hour, dataset.late(), dataset.future(), dataset.email(), hmacKey)
+            .apply(CsvRecordReader.read(spark, input, dataset.csv(), raw.fieldNames()))
+        : WebEventsTransforms.records(raw, hour, dataset.late(), dataset.future(), dataset.email(), hmacKey)
+            .apply(RawLineReader.read(spark, input));
     return output == WebEventDecoder.Output.SURVEY
         ? WebEventsTransforms.survey().apply(records)
         : records.where(org.apache.spark.sql.functions.col(Status.COLUMN).equalTo(Status.OK));

@@ -111,8 +111,13 @@ public final class WebEventsTransforms {
    */
   public static Transform records(TableSchema raw, Hour hour, Duration late, Duration future, PiiMode email,
       Optional<byte[]> hmacKey) {
-    return parse()
-        .andThen(classify(raw, hour, late, future))
+    return parse().andThen(recordsFromFields(raw, hour, late, future, email, hmacKey));
+  }
+
+  /** {@link #records} after {@link #parse()}: for a reader that gives the parsed columns itself (CSV/TSV). */
+  public static Transform recordsFromFields(TableSchema raw, Hour hour, Duration late, Duration future, PiiMode email,
+      Optional<byte[]> hmacKey) {
+    return classify(raw, hour, late, future)
         .andThen(cleanse(raw, hour, email, hmacKey))
         .andThen(in -> in.withColumn(VALUE, when(not(col(Status.COLUMN).equalTo(Status.OK)), col(VALUE))));
   }
@@ -139,6 +144,15 @@ public final class WebEventsTransforms {
   }
 
   /**
+   * Every step after {@link #parse()}, for a reader that parses as it reads and already gives
+   * {@value #FIELDS}, {@value #NESTED} and {@value #PARSE_ERROR} (CSV/TSV: {@code CsvRecordReader}).
+   */
+  public static Transform fromFields(TableSchema raw, Hour hour, Duration late, Duration future, PiiMode email,
+      Optional<byte[]> hmacKey) {
+    return recordsFromFields(raw, hour, late, future, email, hmacKey).andThen(dedup());
+  }
+
+  /**
    * Parses each record's text as one JSON object into a map of its top-level fields (see
    * {@link JsonObjects}): strings unescaped, everything else as its exact JSON text. Text that is not
    * exactly one JSON object gives a null map and the parser's reason in {@value #PARSE_ERROR}.
@@ -156,8 +170,8 @@ public final class WebEventsTransforms {
 
   /**
    * Gives every record a {@link Status} and typed columns. Checks run in order: damaged file, bytes
-   * not UTF-8, oversized record, blank line, malformed JSON, missing required fields, wrong types, then
-   * the allowed event-time window {@code [hour - late, hour + 1h + future)}.
+   * not UTF-8, oversized record, malformed CSV (found by the CSV reader), blank line, malformed JSON,
+   * missing required fields, wrong types, then the allowed event-time window {@code [hour - late, hour + 1h + future)}.
    *
    * <p>Field names are case-sensitive: {@code Event_ID} is not {@code event_id}. A record whose required
    * field is there only in another case is missing_field, and the detail names the variant; a variant
@@ -207,6 +221,7 @@ public final class WebEventsTransforms {
       Column status = when(readError.isNotNull().and(col(VALUE).isNull()), lit(Status.CORRUPT_FILE))
           .when(readError.startsWith(Status.INVALID_UTF8 + ": "), lit(Status.INVALID_UTF8))
           .when(readError.startsWith(Status.OVERSIZED + ": "), lit(Status.OVERSIZED))
+          .when(readError.startsWith(Status.MALFORMED_CSV + ": "), lit(Status.MALFORMED_CSV))
           .when(readError.isNotNull(), lit(Status.CORRUPT_FILE))
           .when(col(VALUE).rlike("^\\s*$"), lit(Status.BLANK))
           .when(col(FIELDS).isNull(), lit(Status.MALFORMED_JSON))
@@ -216,7 +231,8 @@ public final class WebEventsTransforms {
           .when(col(WebEventColumns.EVENT_TIME).geq(lit(Timestamp.from(windowEnd))), lit(Status.FUTURE))
           .otherwise(lit(Status.OK));
       Column detail = when(col(Status.COLUMN).equalTo(Status.CORRUPT_FILE), readError)
-          .when(col(Status.COLUMN).isin(Status.INVALID_UTF8, Status.OVERSIZED), regexp_replace(readError, "^[a-z0-9_]+: ", ""))
+          .when(col(Status.COLUMN).isin(Status.INVALID_UTF8, Status.OVERSIZED, Status.MALFORMED_CSV),
+              regexp_replace(readError, "^[a-z0-9_]+: ", ""))
           .when(col(Status.COLUMN).equalTo(Status.MALFORMED_JSON), concat(lit("not a single JSON object: "), col(PARSE_ERROR)))
           .when(col(Status.COLUMN).equalTo(Status.MISSING_FIELD), missingDetail)
           .when(col(Status.COLUMN).equalTo(Status.BAD_TYPE), badList)
