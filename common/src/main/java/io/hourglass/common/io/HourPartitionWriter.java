@@ -45,13 +45,20 @@ public final class HourPartitionWriter {
    * @param partitionColumns partition columns, outermost first; the last one is the owner column
    * @param ownerValue the value this run owns
    * @param schema the table schema, for reading back what was written
+   * @param writeOptions options for the writer of the format (e.g. Parquet's per-column dictionary switch)
    */
-  public record Target(String root, TableFormat format, List<String> partitionColumns, String ownerValue, StructType schema) {
+  public record Target(String root, TableFormat format, List<String> partitionColumns, String ownerValue, StructType schema,
+      Map<String, String> writeOptions) {
     public Target {
       if (partitionColumns.isEmpty()) {
         throw new IllegalArgumentException("A target needs at least its owner partition column, cannot be: " + partitionColumns);
       }
       partitionColumns = List.copyOf(partitionColumns);
+      writeOptions = Map.copyOf(writeOptions);
+    }
+
+    public Target(String root, TableFormat format, List<String> partitionColumns, String ownerValue, StructType schema) {
+      this(root, format, partitionColumns, ownerValue, schema, Map.of());
     }
 
     public String ownerColumn() {
@@ -103,6 +110,7 @@ public final class HourPartitionWriter {
       fs.delete(new Path(stagingOwner), true); // leftovers of an attempt that died
       rows.write()
           .format(target.format().sparkFormat())
+          .options(target.writeOptions())
           .mode(SaveMode.ErrorIfExists)
           .partitionBy(target.partitionColumns().toArray(String[]::new))
           .save(staging);
@@ -148,6 +156,7 @@ public final class HourPartitionWriter {
     beforePublish.run();
     rows.write()
         .format("delta")
+        .options(target.writeOptions())
         .mode(SaveMode.Overwrite)
         .option("replaceWhere", target.ownerColumn() + " = '" + target.ownerValue().replace("'", "''") + "'")
         .partitionBy(target.partitionColumns().toArray(String[]::new))

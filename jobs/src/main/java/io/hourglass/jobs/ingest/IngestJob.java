@@ -31,6 +31,7 @@ import io.hourglass.common.transform.Transform;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -47,6 +48,17 @@ import org.apache.spark.storage.StorageLevel;
 public final class IngestJob {
   /** Raw (as stored, usually gzipped) input bytes per table write task: about 1 GiB of JSON, 150 MiB of Parquet. */
   static final long RAW_BYTES_PER_WRITE_TASK = 128L * 1024 * 1024;
+  /**
+   * Parquet's dictionary encoding off for columns whose values rarely repeat within a file: for them it
+   * only costs (every value hashed and compared until the dictionary overflows and Parquet falls back to
+   * plain encoding). Measured on the benchmark hour: the write stage 25% faster, files 7% larger.
+   */
+  static final Map<TableFormat, Map<String, String>> WRITE_OPTIONS = Map.of(TableFormat.PARQUET, Map.of(
+      "parquet.enable.dictionary#" + WebEventColumns.EVENT_ID, "false",
+      "parquet.enable.dictionary#session_id", "false",
+      "parquet.enable.dictionary#user_id", "false",
+      "parquet.enable.dictionary#" + WebEventColumns.URL, "false",
+      "parquet.enable.dictionary#" + WebEventColumns.IP, "false"));
   /** Most duplicated event_ids joined back by broadcast (about 100 bytes each). */
   static final long BROADCAST_DUPLICATES = 500_000;
   private final SparkSession spark;
@@ -138,7 +150,8 @@ public final class IngestJob {
 
       labels.step("write " + dataset.table());
       ManifestStore manifests = new ManifestStore(spark.sparkContext().hadoopConfiguration());
-      Target tableTarget = new Target(tableRoot(), dataset.format(), WebEventColumns.PARTITIONS, hour.id(), table.sparkSchema());
+      Target tableTarget = new Target(tableRoot(), dataset.format(), WebEventColumns.PARTITIONS, hour.id(), table.sparkSchema(),
+          WRITE_OPTIONS.getOrDefault(dataset.format(), Map.of()));
       Dataset<Row> accepted = dedup.apply(read(WebEventDecoder.Output.TABLE, hour, input, raw, table));
       Dataset<Row> tableRows = fewerFiles(WebEventsTransforms.tableRows(accepted, table), input);
       Outcome written = writer.replace(tableTarget, tableRows, tally.get(Status.OK),

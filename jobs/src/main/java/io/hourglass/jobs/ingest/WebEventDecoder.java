@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -91,8 +90,6 @@ public final class WebEventDecoder implements RecordDecoder {
 
   private final Output output;
   private final StructType schema;
-  private final String[] rawFields;
-  private final Set<String> stringFields;
   private final List<String> stringFieldsInOrder;
   private final Set<String> known;
   private final UTF8String ingestHour;
@@ -101,8 +98,28 @@ public final class WebEventDecoder implements RecordDecoder {
   private final String windowStartText;
   private final String windowEndText;
   private final Hmac hmac;
-  /** Output column positions by name. */
-  private final Map<String, Integer> at;
+  /** String fields copied to the table as they are (all but ip and email, which are cleansed), and where. */
+  private final String[] copiedFields;
+  private final int[] copiedAt;
+  // Output column positions; -1 where the output has no such column.
+  private final int iSource;
+  private final int iLine;
+  private final int iRec;
+  private final int iIngestHour;
+  private final int iStatus;
+  private final int iValue;
+  private final int iDetail;
+  private final int iEventId;
+  private final int iSite;
+  private final int iTime;
+  private final int iProps;
+  private final int iDomain;
+  private final int iPath;
+  private final int iIp;
+  private final int iHmac;
+  private final int iExtra;
+  private final int iDt;
+  private final int iHour;
   private transient TimestampFormatter isoSeconds;
   private transient TimestampFormatter day;
 
@@ -118,9 +135,7 @@ public final class WebEventDecoder implements RecordDecoder {
       throw new IllegalArgumentException("email = hash needs an HMAC key");
     }
     this.hmac = email == PiiMode.HASH ? Hmac.withKey(hmacKey.get()) : null;
-    this.rawFields = raw.fieldNames().toArray(String[]::new);
     this.stringFieldsInOrder = WebEventsTransforms.stringFields(raw);
-    this.stringFields = Set.copyOf(stringFieldsInOrder);
     this.known = Set.copyOf(raw.fieldNames());
     this.ingestHour = UTF8String.fromString(hour.id());
     Instant start = hour.start().minus(late);
@@ -131,10 +146,32 @@ public final class WebEventDecoder implements RecordDecoder {
     this.windowEndText = end.toString();
 
     this.schema = output == Output.SURVEY ? surveySchema() : tableSchema(table);
-    this.at = new HashMap<>();
-    for (int i = 0; i < schema.fields().length; i++) {
-      at.put(schema.fields()[i].name(), i);
-    }
+    this.copiedFields = stringFieldsInOrder.stream()
+        .filter(f -> !f.equals(WebEventColumns.IP) && !f.equals(WebEventColumns.EMAIL)).toArray(String[]::new);
+    this.copiedAt = java.util.Arrays.stream(copiedFields).mapToInt(this::at).toArray();
+    this.iSource = at(RawRecords.SOURCE_FILE);
+    this.iLine = at(RawRecords.LINE_NO);
+    this.iRec = at(RawRecords.REC_NO);
+    this.iIngestHour = at(WebEventColumns.INGEST_HOUR);
+    this.iStatus = at(Status.COLUMN);
+    this.iValue = at(RawRecords.VALUE);
+    this.iDetail = at(Status.DETAIL);
+    this.iEventId = at(WebEventColumns.EVENT_ID);
+    this.iSite = at(WebEventColumns.SITE_ID);
+    this.iTime = at(WebEventColumns.EVENT_TIME);
+    this.iProps = at(WebEventColumns.PROPS);
+    this.iDomain = at(WebEventColumns.URL_DOMAIN);
+    this.iPath = at(WebEventColumns.URL_PATH);
+    this.iIp = at(WebEventColumns.IP);
+    this.iHmac = at(WebEventColumns.EMAIL_HMAC);
+    this.iExtra = at(WebEventColumns.EXTRA);
+    this.iDt = at(WebEventColumns.DT);
+    this.iHour = at(WebEventColumns.HOUR);
+  }
+
+  /** The position of {@code column} in this decoder's rows, or -1. */
+  private int at(String column) {
+    return java.util.Arrays.asList(schema.fieldNames()).indexOf(column);
   }
 
   /** The columns of {@link Output#SURVEY} rows. */
@@ -175,13 +212,13 @@ public final class WebEventDecoder implements RecordDecoder {
     if (output == Output.TABLE && !ok) {
       return null;
     }
-    row[at.get(RawRecords.SOURCE_FILE)] = UTF8String.fromString(sourceFile);
-    row[at.get(RawRecords.LINE_NO)] = lineNo;
-    row[at.get(RawRecords.REC_NO)] = recNo;
-    row[at.get(WebEventColumns.INGEST_HOUR)] = ingestHour;
-    row[at.get(Status.COLUMN)] = UTF8String.fromString(status);
+    row[iSource] = UTF8String.fromString(sourceFile);
+    row[iLine] = lineNo;
+    row[iRec] = recNo;
+    row[iIngestHour] = ingestHour;
+    row[iStatus] = UTF8String.fromString(status);
     if (!ok) {
-      row[at.get(RawRecords.VALUE)] = UTF8String.fromString(value);
+      row[iValue] = UTF8String.fromString(value);
     }
     return new GenericInternalRow(row);
   }
@@ -270,38 +307,36 @@ public final class WebEventDecoder implements RecordDecoder {
     }
 
     if (output == Output.SURVEY) {
-      set(row, WebEventColumns.EVENT_ID, fields.get(WebEventColumns.EVENT_ID));
+      set(row, iEventId, fields.get(WebEventColumns.EVENT_ID));
       return Status.OK;
     }
-    for (String f : rawFields) {
-      if (stringFields.contains(f) && !f.equals(WebEventColumns.IP) && !f.equals(WebEventColumns.EMAIL)) {
-        set(row, f, fields.get(f));
-      }
+    for (int i = 0; i < copiedFields.length; i++) {
+      set(row, copiedAt[i], fields.get(copiedFields[i]));
     }
-    row[at.get(WebEventColumns.SITE_ID)] = site;
-    row[at.get(WebEventColumns.EVENT_TIME)] = time;
-    row[at.get(WebEventColumns.PROPS)] = props == null ? null : map(props.fields());
+    row[iSite] = site;
+    row[iTime] = time;
+    row[iProps] = props == null ? null : map(props.fields());
     String url = fields.get(WebEventColumns.URL);
     URI uri = uri(url);
-    set(row, WebEventColumns.URL_DOMAIN, uri == null || uri.getHost() == null ? null : lower(uri.getHost()));
-    set(row, WebEventColumns.URL_PATH, uri == null ? null : uri.getRawPath());
-    set(row, WebEventColumns.IP, truncateIp(fields.get(WebEventColumns.IP)));
-    set(row, WebEventColumns.EMAIL_HMAC, hmac == null ? null : hmac.ofValue(fields.get(WebEventColumns.EMAIL)));
-    set(row, WebEventColumns.EXTRA, extra(fields));
-    set(row, WebEventColumns.DT, day().format(time));
-    row[at.get(WebEventColumns.HOUR)] = DateTimeUtils.getHours(time, ZoneOffset.UTC);
+    set(row, iDomain, uri == null || uri.getHost() == null ? null : lower(uri.getHost()));
+    set(row, iPath, uri == null ? null : uri.getRawPath());
+    set(row, iIp, truncateIp(fields.get(WebEventColumns.IP)));
+    set(row, iHmac, hmac == null ? null : hmac.ofValue(fields.get(WebEventColumns.EMAIL)));
+    set(row, iExtra, extra(fields));
+    set(row, iDt, day().format(time));
+    row[iHour] = DateTimeUtils.getHours(time, ZoneOffset.UTC);
     return Status.OK;
   }
 
   private String detail(Object[] row, String status, String detail) {
     if (output == Output.SURVEY) {
-      row[at.get(Status.DETAIL)] = UTF8String.fromString(detail);
+      row[iDetail] = UTF8String.fromString(detail);
     }
     return status;
   }
 
-  private void set(Object[] row, String column, String value) {
-    row[at.get(column)] = value == null ? null : UTF8String.fromString(value);
+  private static void set(Object[] row, int column, String value) {
+    row[column] = value == null ? null : UTF8String.fromString(value);
   }
 
   /**
