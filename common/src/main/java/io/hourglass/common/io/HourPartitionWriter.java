@@ -108,6 +108,18 @@ public final class HourPartitionWriter {
     try {
       FileSystem fs = new Path(target.root()).getFileSystem(spark.sparkContext().hadoopConfiguration());
       fs.delete(new Path(stagingOwner), true); // leftovers of an attempt that died
+      if (expectedRows == 0) {
+        // Nothing to write (a clean hour's quarantine): no Spark job, only the old owned directories go.
+        // A Spark write of no rows would write no partition directory either.
+        String tableName = new Path(target.root()).getName();
+        beforePublish.run();
+        FaultPoints.reach(tableName, "withdrawn");
+        deleteOwned(fs, target);
+        FaultPoints.reach(tableName, "old-deleted");
+        fs.mkdirs(new Path(target.root())); // the table exists for its readers, empty or not
+        FaultPoints.reach(tableName, "published");
+        return new Outcome(target.root(), Map.of(), "none");
+      }
       rows.write()
           .format(target.format().sparkFormat())
           .options(target.writeOptions())
@@ -126,11 +138,7 @@ public final class HourPartitionWriter {
       FaultPoints.reach(tableName, "staged");
       beforePublish.run();
       FaultPoints.reach(tableName, "withdrawn");
-      Path root = new Path(target.root());
-      for (FileStatus old : glob(fs, root, target.ownedGlob())) {
-        fs.delete(old.getPath(), true);
-        deleteEmptyParents(fs, old.getPath().getParent(), root);
-      }
+      deleteOwned(fs, target);
       FaultPoints.reach(tableName, "old-deleted");
       int moved = 0;
       for (String dir : counted.keySet()) {
@@ -191,6 +199,14 @@ public final class HourPartitionWriter {
       result.put(String.join("/", parts), r.getLong(cols.length));
     }
     return result;
+  }
+
+  private static void deleteOwned(FileSystem fs, Target target) throws IOException {
+    Path root = new Path(target.root());
+    for (FileStatus old : glob(fs, root, target.ownedGlob())) {
+      fs.delete(old.getPath(), true);
+      deleteEmptyParents(fs, old.getPath().getParent(), root);
+    }
   }
 
   static String committerOf(FileSystem fs, Path success) {

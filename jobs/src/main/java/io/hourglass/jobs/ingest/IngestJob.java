@@ -130,10 +130,14 @@ public final class IngestJob {
       labels.step("read, classify and count");
       // Duplicated event_ids are few in any sane hour: their list goes to every task and the rows stay put.
       // A pathological hour (a producer replaying everything) falls back to shuffle joins.
-      boolean few = duplicateIds.count() <= BROADCAST_DUPLICATES;
-      duplicates = WebEventsTransforms.firstPositions(survey, few ? broadcast(duplicateIds) : duplicateIds)
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      Transform dedup = WebEventsTransforms.markDuplicates(few ? broadcast(duplicates) : duplicates);
+      long duplicated = duplicateIds.count();
+      boolean few = duplicated <= BROADCAST_DUPLICATES;
+      Transform dedup = in -> in; // the usual hour: no event_id twice, nothing to join
+      if (duplicated > 0) {
+        duplicates = WebEventsTransforms.firstPositions(survey, few ? broadcast(duplicateIds) : duplicateIds)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        dedup = WebEventsTransforms.markDuplicates(few ? broadcast(duplicates) : duplicates);
+      }
       Dataset<Row> classified = dedup.apply(survey);
       StatusTally tally = StatusTally.of(classified);
       failOnCorruptFiles(tally);
