@@ -5,11 +5,6 @@ import io.hourglass.common.transform.Status;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -139,7 +134,7 @@ public final class RawLineReader {
     private ConcatenatedRecords.Splitter longLine;
     private boolean pendingCr;
     private final LongLineSink longLineSink = new LongLineSink();
-    private CharsetDecoder strictUtf8;
+    private Utf8Check utf8;
     private final int maxRecordBytes;
     private final int prefixBytes;
 
@@ -347,31 +342,11 @@ public final class RawLineReader {
     }
 
     private String invalidUtf8At(byte[] bytes, int off, int len, long lineOffset) {
-      if (strictUtf8 == null) {
-        strictUtf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+      if (utf8 == null) {
+        utf8 = new Utf8Check();
       }
-      strictUtf8.reset();
-      ByteBuffer src = ByteBuffer.wrap(bytes, off, len);
-      CharBuffer out = CharBuffer.allocate(8 * 1024);
-      while (true) {
-        CoderResult r = strictUtf8.decode(src, out, true);
-        if (r.isError()) {
-          int at = src.position();
-          StringBuilder hex = new StringBuilder();
-          for (int i = at; i < at + r.length(); i++) {
-            hex.append(hex.length() == 0 ? "" : " ").append(String.format("0x%02X", bytes[i] & 0xFF));
-          }
-          return Status.INVALID_UTF8 + ": not UTF-8 at byte " + (lineOffset + at - off + 1) + " of the line (" + hex
-              + "); raw has U+FFFD in its place";
-        }
-        if (r.isOverflow()) {
-          out.clear();
-          continue;
-        }
-        return null;
-      }
+      String where = utf8.firstError(bytes, off, len, lineOffset, "line");
+      return where == null ? null : Status.INVALID_UTF8 + ": not UTF-8 " + where + "; raw has U+FFFD in its place";
     }
 
     private void append(byte[] bytes, int off, int len) {

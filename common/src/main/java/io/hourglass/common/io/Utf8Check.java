@@ -19,6 +19,11 @@ final class Utf8Check {
 
   /** "at byte N of the {@code unit} (0x.. 0x..)" for the first invalid sequence, or null when the bytes are UTF-8. */
   String firstError(byte[] bytes, int off, int len, String unit) {
+    return firstError(bytes, off, len, 0, unit);
+  }
+
+  /** The same, for bytes that start {@code unitOffset} bytes into their unit (a slice of a long line). */
+  String firstError(byte[] bytes, int off, int len, long unitOffset, String unit) {
     strict.reset();
     ByteBuffer src = ByteBuffer.wrap(bytes, off, len);
     while (true) {
@@ -30,7 +35,7 @@ final class Utf8Check {
         for (int i = at; i < at + r.length(); i++) {
           hex.append(hex.length() == 0 ? "" : " ").append(String.format("0x%02X", bytes[i] & 0xFF));
         }
-        return "at byte " + (at - off + 1) + " of the " + unit + " (" + hex + ")";
+        return "at byte " + (unitOffset + at - off + 1) + " of the " + unit + " (" + hex + ")";
       }
       if (!r.isOverflow()) {
         return null;
