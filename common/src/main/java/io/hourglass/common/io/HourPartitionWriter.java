@@ -103,22 +103,39 @@ public final class HourPartitionWriter {
   }
 
   private Outcome replaceFiles(Target target, Dataset<Row> rows, long expectedRows, String runId, Runnable beforePublish) {
+    if (expectedRows == 0) {
+      return replaceWithNothing(target, beforePublish);
+    }
+    return publish(stage(target, rows, runId), expectedRows, beforePublish);
+  }
+
+  /**
+   * Rows written to staging (Parquet and Avro) and counted back from storage, not yet visible: {@link #publish}
+   * swaps them in, {@link #discard} drops them.
+   *
+   * @param rowsByDirectory rows per partition directory relative to the staging folder, counted back
+   * @param createdTop the outermost directory that staging created (the table root or above), null if none
+   */
+  public record Staged(Target target, String stagingOwner, String staging, Map<String, Long> rowsByDirectory, String committer,
+      String createdTop) {
+    public long rows() {
+      return rowsByDirectory.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /** Writes {@code rows} to the run's staging folder under {@code target} and counts them back. */
+  public Staged stage(Target target, Dataset<Row> rows, String runId) {
+    if (target.format() == TableFormat.DELTA) {
+      throw new IllegalArgumentException("Delta tables are replaced in one commit, not staged: " + target.root());
+    }
     String stagingOwner = Locations.join(target.root(), "_staging", target.ownerColumn() + "=" + target.ownerValue());
     String staging = Locations.join(stagingOwner, runId);
     try {
-      FileSystem fs = new Path(target.root()).getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileSystem fs = fileSystem(target);
       fs.delete(new Path(stagingOwner), true); // leftovers of an attempt that died
-      if (expectedRows == 0) {
-        // Nothing to write (a clean hour's quarantine): no Spark job, only the old owned directories go.
-        // A Spark write of no rows would write no partition directory either.
-        String tableName = new Path(target.root()).getName();
-        beforePublish.run();
-        FaultPoints.reach(tableName, "withdrawn");
-        deleteOwned(fs, target);
-        FaultPoints.reach(tableName, "old-deleted");
-        fs.mkdirs(new Path(target.root())); // the table exists for its readers, empty or not
-        FaultPoints.reach(tableName, "published");
-        return new Outcome(target.root(), Map.of(), "none");
+      Path createdTop = null;
+      for (Path p = new Path(target.root()); p != null && !fs.exists(p); p = p.getParent()) {
+        createdTop = p;
       }
       rows.write()
           .format(target.format().sparkFormat())
@@ -128,9 +145,42 @@ public final class HourPartitionWriter {
           .save(staging);
       Map<String, Long> counted = countByDirectory(
           spark.read().format(target.format().sparkFormat()).schema(target.schema()).load(staging), target);
-      Outcome staged = new Outcome(target.root(), counted, committerOf(fs, new Path(staging, "_SUCCESS")));
+      return new Staged(target, stagingOwner, staging, counted, committerOf(fs, new Path(staging, "_SUCCESS")),
+          createdTop == null ? null : createdTop.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + target.root() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Drops what {@link #stage} wrote, and the directories it created if they hold nothing else: nothing is left. */
+  public void discard(Staged staged) {
+    try {
+      FileSystem fs = fileSystem(staged.target());
+      Path owner = new Path(staged.stagingOwner());
+      fs.delete(owner, true);
+      Path root = new Path(staged.target().root());
+      deleteEmptyParents(fs, owner.getParent(), root);
+      if (staged.createdTop() != null) {
+        Path top = new Path(staged.createdTop());
+        if (fs.exists(top) && !fs.listFiles(top, true).hasNext()) {
+          fs.delete(top, true);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("removing " + staged.stagingOwner() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Swaps staged rows in for what the target owns, after checking their count against {@code expectedRows}
+   * (a different count discards them and fails the run, nothing published).
+   */
+  public Outcome publish(Staged staged, long expectedRows, Runnable beforePublish) {
+    Target target = staged.target();
+    try {
+      FileSystem fs = fileSystem(target);
       if (staged.rows() != expectedRows) {
-        fs.delete(new Path(stagingOwner), true);
+        fs.delete(new Path(staged.stagingOwner()), true);
         throw new RunFailedException(String.format(
             "%s: wrote %d rows but the run's accounts expect %d; nothing was published", target.root(), staged.rows(), expectedRows));
       }
@@ -141,23 +191,45 @@ public final class HourPartitionWriter {
       deleteOwned(fs, target);
       FaultPoints.reach(tableName, "old-deleted");
       int moved = 0;
-      for (String dir : counted.keySet()) {
-        Path from = new Path(staging + "/" + dir);
+      for (String dir : staged.rowsByDirectory().keySet()) {
+        Path from = new Path(staged.staging() + "/" + dir);
         Path to = new Path(target.root() + "/" + dir);
         fs.mkdirs(to.getParent());
         if (!fs.rename(from, to)) {
           throw new RunFailedException("could not move " + from + " to " + to + "; re-run the hour");
         }
-        if (++moved == 1 && counted.size() > 1) {
+        if (++moved == 1 && staged.rowsByDirectory().size() > 1) {
           FaultPoints.reach(tableName, "half-moved");
         }
       }
       FaultPoints.reach(tableName, "published");
-      fs.delete(new Path(stagingOwner), true);
-      return staged;
+      fs.delete(new Path(staged.stagingOwner()), true);
+      return new Outcome(target.root(), staged.rowsByDirectory(), staged.committer());
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + target.root() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Nothing to write (a clean hour's quarantine): no Spark job, only the old owned directories go. */
+  private Outcome replaceWithNothing(Target target, Runnable beforePublish) {
+    try {
+      FileSystem fs = fileSystem(target);
+      fs.delete(new Path(Locations.join(target.root(), "_staging", target.ownerColumn() + "=" + target.ownerValue())), true);
+      String tableName = new Path(target.root()).getName();
+      beforePublish.run();
+      FaultPoints.reach(tableName, "withdrawn");
+      deleteOwned(fs, target);
+      FaultPoints.reach(tableName, "old-deleted");
+      fs.mkdirs(new Path(target.root())); // the table exists for its readers, empty or not
+      FaultPoints.reach(tableName, "published");
+      return new Outcome(target.root(), Map.of(), "none");
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + target.root() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private FileSystem fileSystem(Target target) throws IOException {
+    return new Path(target.root()).getFileSystem(spark.sparkContext().hadoopConfiguration());
   }
 
   private Outcome replaceDelta(Target target, Dataset<Row> rows, long expectedRows, Runnable beforePublish) {

@@ -59,6 +59,9 @@ public final class IngestJob {
       "parquet.enable.dictionary#user_id", "false",
       "parquet.enable.dictionary#" + WebEventColumns.URL, "false",
       "parquet.enable.dictionary#" + WebEventColumns.IP, "false"));
+  /** Rejected records one read task keeps on the side in the single pass; past this, or the bytes below, two passes. */
+  static final int MAX_REJECTED_PER_TASK = 20_000;
+  static final long MAX_REJECTED_BYTES_PER_TASK = 16L * 1024 * 1024;
   /** Most duplicated event_ids joined back by broadcast (about 100 bytes each). */
   static final long BROADCAST_DUPLICATES = 500_000;
   private final SparkSession spark;
@@ -108,7 +111,6 @@ public final class IngestJob {
     Instant started = Instant.now();
     TableSchema raw = TableSchema.load(dataset.rawSchema());
     TableSchema table = TableSchema.load(dataset.tableSchema());
-    TableSchema quarantineSchema = TableSchema.load(Quarantine.SCHEMA);
     JobLabels labels = new JobLabels(spark, runId, "hourglass ingest " + dataset.name() + " " + hour);
 
     HourInput input = new HourDiscovery(spark.sparkContext().hadoopConfiguration())
@@ -120,6 +122,19 @@ public final class IngestJob {
     }
     progress.accept(String.format("reading %d files, %s, from %s", input.files().size(), bytes(input.totalBytes()), input.folder()));
 
+    if (dataset.parser() == InputParser.FAST && !dataset.inputFormat().delimited() && dataset.format() != TableFormat.DELTA) {
+      Optional<Result> done;
+      try {
+        done = singlePass(hour, runId, started, input, raw, table, labels);
+      } catch (RuntimeException e) {
+        labels.clear();
+        throw e;
+      }
+      if (done.isPresent()) {
+        labels.clear();
+        return done.get();
+      }
+    }
     // The hour is read twice. First a small survey row per record (status; position; for a rejected record
     // its detail and text), cached: the counts, the duplicates and the quarantine come from it. Then the
     // accepted records in full, streamed into the table write. Parsing twice costs less than caching wide rows.
@@ -141,46 +156,22 @@ public final class IngestJob {
       Dataset<Row> classified = dedup.apply(survey);
       StatusTally tally = StatusTally.of(classified);
       failOnCorruptFiles(tally);
-      progress.accept(String.format("read %d records: %d ok, %d quarantined, %d duplicates, %d blank lines",
-          tally.read(), tally.get(Status.OK), tally.quarantined(), tally.get(Status.DUPLICATE), tally.get(Status.BLANK)));
+      progress.accept(readLine(tally));
 
       HourPartitionWriter writer = new HourPartitionWriter(spark);
       labels.step("write quarantine");
-      Target quarantineTarget = new Target(quarantineRoot(), TableFormat.PARQUET, List.of(WebEventColumns.INGEST_HOUR),
-          hour.id(), quarantineSchema.sparkSchema());
-      Outcome quarantined = writer.replace(quarantineTarget, Quarantine.rows(classified, WebEventColumns.INGEST_HOUR).coalesce(1),
+      Outcome quarantined = writer.replace(quarantineTarget(hour), Quarantine.rows(classified, WebEventColumns.INGEST_HOUR).coalesce(1),
           tally.quarantined(), runId, () -> { });
       failOnRejectRate(hour, tally);
 
       labels.step("write " + dataset.table());
       ManifestStore manifests = new ManifestStore(spark.sparkContext().hadoopConfiguration());
-      Target tableTarget = new Target(tableRoot(), dataset.format(), WebEventColumns.PARTITIONS, hour.id(), table.sparkSchema(),
-          WRITE_OPTIONS.getOrDefault(dataset.format(), Map.of()));
       Dataset<Row> accepted = dedup.apply(read(WebEventDecoder.Output.TABLE, hour, input, raw, table));
       Dataset<Row> tableRows = fewerFiles(WebEventsTransforms.tableRows(accepted, table), input);
-      Outcome written = writer.replace(tableTarget, tableRows, tally.get(Status.OK),
+      Outcome written = writer.replace(tableTarget(hour, table), tableRows, tally.get(Status.OK),
           runId, () -> manifests.withdraw(tableRoot(), hour));
 
-      RunManifest.Accounts accounts = new RunManifest.Accounts(
-          tally.read(), written.rows(), quarantined.rows(), tally.get(Status.DUPLICATE), tally.get(Status.BLANK));
-      if (!accounts.balanced()) {
-        throw new RunFailedException(String.format("accounts do not balance for %s %s: read %d != written %d + quarantined %d"
-                + " + duplicates %d; no manifest written", dataset.name(), hour, accounts.read(), accounts.written(),
-            accounts.quarantined(), accounts.duplicates()));
-      }
-      Instant finished = Instant.now();
-      RunManifest manifest = new RunManifest(dataset.name(), dataset.table(), hour.toString(), runId, "succeeded",
-          accounts, tally.quarantinedByReason(),
-          new RunManifest.Input(input.folder(), input.files().size(), input.totalBytes(), input.largestFileBytes(), input.files()),
-          new RunManifest.Output(dataset.format().sparkFormat(), tableRoot(), written.rowsByDirectory(), quarantineRoot(),
-              quarantined.rowsByDirectory(), written.committer()),
-          new RunManifest.Schemas(raw.resource(), table.resource(), table.version()),
-          BuildInfo.version(), started.toString(), finished.toString(), Duration.between(started, finished).toMillis(),
-          sparkInfo());
-      String path = manifests.write(tableRoot(), hour, manifest);
-      io.hourglass.common.io.FaultPoints.reach("manifest-written");
-      registerInCatalog(hour, labels);
-      return new Result(hour, input, Optional.of(manifest), Optional.of(path));
+      return finish(hour, runId, started, input, raw, table, tally, quarantined, written, manifests, labels);
     } finally {
       if (duplicates != null) {
         duplicates.unpersist();
@@ -189,6 +180,102 @@ public final class IngestJob {
       survey.unpersist();
       labels.clear();
     }
+  }
+
+  /** Checks the accounts, writes the manifest (last) and registers the hour in the catalog. */
+  private Result finish(Hour hour, String runId, Instant started, HourInput input, TableSchema raw, TableSchema table,
+      StatusTally tally, Outcome quarantined, Outcome written, ManifestStore manifests, JobLabels labels) {
+    RunManifest.Accounts accounts = new RunManifest.Accounts(
+        tally.read(), written.rows(), quarantined.rows(), tally.get(Status.DUPLICATE), tally.get(Status.BLANK));
+    if (!accounts.balanced()) {
+      throw new RunFailedException(String.format("accounts do not balance for %s %s: read %d != written %d + quarantined %d"
+              + " + duplicates %d; no manifest written", dataset.name(), hour, accounts.read(), accounts.written(),
+          accounts.quarantined(), accounts.duplicates()));
+    }
+    Instant finished = Instant.now();
+    RunManifest manifest = new RunManifest(dataset.name(), dataset.table(), hour.toString(), runId, "succeeded",
+        accounts, tally.quarantinedByReason(),
+        new RunManifest.Input(input.folder(), input.files().size(), input.totalBytes(), input.largestFileBytes(), input.files()),
+        new RunManifest.Output(dataset.format().sparkFormat(), tableRoot(), written.rowsByDirectory(), quarantineRoot(),
+            quarantined.rowsByDirectory(), written.committer()),
+        new RunManifest.Schemas(raw.resource(), table.resource(), table.version()),
+        BuildInfo.version(), started.toString(), finished.toString(), Duration.between(started, finished).toMillis(),
+        sparkInfo());
+    String path = manifests.write(tableRoot(), hour, manifest);
+    io.hourglass.common.io.FaultPoints.reach("manifest-written");
+    registerInCatalog(hour, labels);
+    return new Result(hour, input, Optional.of(manifest), Optional.of(path));
+  }
+
+  /**
+   * The usual hour in one read: the accepted records go straight into the table's staging while counts and
+   * rejected records are collected on the side ({@link SideSurvey}); the quarantine is written from those,
+   * the staged rows are checked (their count against the side count, no event_id twice: one column read
+   * back), and only then published. Empty when the hour needs the two passes after all (an event_id
+   * repeats, or more rejected records than are kept on the side): the staging is dropped, nothing shows.
+   */
+  private Optional<Result> singlePass(Hour hour, String runId, Instant started, HourInput input, TableSchema raw,
+      TableSchema table, JobLabels labels) {
+    SideSurvey side = SideSurvey.register(spark.sparkContext(), MAX_REJECTED_PER_TASK, MAX_REJECTED_BYTES_PER_TASK);
+    WebEventDecoder decoder = new WebEventDecoder(WebEventDecoder.Output.TABLE, raw, table, hour, dataset.late(),
+        dataset.future(), dataset.email(), hmacKey).withSideSurvey(side);
+    HourPartitionWriter writer = new HourPartitionWriter(spark);
+    labels.step("read, classify and stage " + dataset.table());
+    Dataset<Row> rows = fewerFiles(WebEventsTransforms.tableRows(RecordSource.read(spark, input, decoder), table), input);
+    HourPartitionWriter.Staged staged = writer.stage(tableTarget(hour, table), rows, runId);
+    long accepted = side.counts().getOrDefault(Status.OK, 0L);
+    String twoPasses = side.overflowed() ? "more rejected records than one pass keeps"
+        : staged.rows() != accepted ? "staged " + staged.rows() + " rows, counted " + accepted
+        : repeatsAnEventId(staged) ? "an event_id repeats" : null;
+    if (twoPasses != null) {
+      writer.discard(staged);
+      progress.accept("one pass is not enough (" + twoPasses + "): reading the hour again in two passes");
+      return Optional.empty();
+    }
+    List<Row> rejected = side.rejected();
+    StatusTally tally = new StatusTally(side.counts(), rejected.stream()
+        .filter(r -> Status.CORRUPT_FILE.equals(r.getString(5)))
+        .map(r -> r.getString(0) + ": " + r.getString(6))
+        .distinct().sorted().toList());
+    try {
+      failOnCorruptFiles(tally);
+      progress.accept(readLine(tally));
+      labels.step("write quarantine");
+      Dataset<Row> survey = spark.createDataFrame(rejected, WebEventDecoder.surveySchema());
+      Outcome quarantined = writer.replace(quarantineTarget(hour), Quarantine.rows(survey, WebEventColumns.INGEST_HOUR).coalesce(1),
+          tally.quarantined(), runId, () -> { });
+      failOnRejectRate(hour, tally);
+      labels.step("publish " + dataset.table());
+      ManifestStore manifests = new ManifestStore(spark.sparkContext().hadoopConfiguration());
+      Outcome written = writer.publish(staged, tally.get(Status.OK), () -> manifests.withdraw(tableRoot(), hour));
+      return Optional.of(finish(hour, runId, started, input, raw, table, tally, quarantined, written, manifests, labels));
+    } catch (RunFailedException e) {
+      writer.discard(staged); // a run that fails before publishing leaves no staging behind
+      throw e;
+    }
+  }
+
+  private boolean repeatsAnEventId(HourPartitionWriter.Staged staged) {
+    Target t = staged.target();
+    return !spark.read().format(t.format().sparkFormat()).schema(t.schema()).load(staged.staging())
+        .groupBy(WebEventColumns.EVENT_ID).count()
+        .where(org.apache.spark.sql.functions.col("count").gt(1))
+        .limit(1).isEmpty();
+  }
+
+  private Target tableTarget(Hour hour, TableSchema table) {
+    return new Target(tableRoot(), dataset.format(), WebEventColumns.PARTITIONS, hour.id(), table.sparkSchema(),
+        WRITE_OPTIONS.getOrDefault(dataset.format(), Map.of()));
+  }
+
+  private Target quarantineTarget(Hour hour) {
+    return new Target(quarantineRoot(), TableFormat.PARQUET, List.of(WebEventColumns.INGEST_HOUR), hour.id(),
+        TableSchema.load(Quarantine.SCHEMA).sparkSchema());
+  }
+
+  private static String readLine(StatusTally tally) {
+    return String.format("read %d records: %d ok, %d quarantined, %d duplicates, %d blank lines",
+        tally.read(), tally.get(Status.OK), tally.quarantined(), tally.get(Status.DUPLICATE), tally.get(Status.BLANK));
   }
 
   /**

@@ -89,6 +89,8 @@ public final class WebEventDecoder implements RecordDecoder {
   private static final JsonFactory JSON = new JsonFactory();
 
   private final Output output;
+  /** For {@link Output#TABLE}: where counts and rejected records go, or null when a survey pass gives them. */
+  private SideSurvey side;
   private final StructType schema;
   private final List<String> stringFieldsInOrder;
   private final Set<String> known;
@@ -121,6 +123,8 @@ public final class WebEventDecoder implements RecordDecoder {
   private final int iDt;
   private final int iHour;
   private transient TimestampFormatter isoSeconds;
+  /** The detail of the record just classified (null for ok and blank). */
+  private transient String lastDetail;
   private transient TimestampFormatter day;
 
   /**
@@ -169,6 +173,18 @@ public final class WebEventDecoder implements RecordDecoder {
     this.iHour = at(WebEventColumns.HOUR);
   }
 
+  /**
+   * This decoder, for {@link Output#TABLE}, also counting every record and keeping rejected ones in
+   * {@code side}: the single-pass ingest's table read, which then needs no survey pass.
+   */
+  public WebEventDecoder withSideSurvey(SideSurvey side) {
+    if (output != Output.TABLE) {
+      throw new IllegalStateException("a side survey goes with the TABLE output, cannot be: " + output);
+    }
+    this.side = side;
+    return this;
+  }
+
   /** The position of {@code column} in this decoder's rows, or -1. */
   private int at(String column) {
     return java.util.Arrays.asList(schema.fieldNames()).indexOf(column);
@@ -206,9 +222,13 @@ public final class WebEventDecoder implements RecordDecoder {
   /** The record's row; null for a record the output leaves out (a rejected one, for {@link Output#TABLE}). */
   @Override
   public InternalRow decode(String sourceFile, long lineNo, int recNo, String value, String readError) {
+    lastDetail = null;
     Object[] row = new Object[schema.fields().length];
     String status = classify(row, value, readError);
     boolean ok = status.equals(Status.OK);
+    if (side != null) {
+      side.record(status, sourceFile, lineNo, recNo, ok ? null : value, lastDetail, ingestHour.toString());
+    }
     if (output == Output.TABLE && !ok) {
       return null;
     }
@@ -332,6 +352,7 @@ public final class WebEventDecoder implements RecordDecoder {
     if (output == Output.SURVEY) {
       row[iDetail] = UTF8String.fromString(detail);
     }
+    lastDetail = detail;
     return status;
   }
 
