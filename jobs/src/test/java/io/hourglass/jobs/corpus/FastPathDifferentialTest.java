@@ -54,7 +54,7 @@ class FastPathDifferentialTest {
   Path dir;
 
   /** What one run gave, as text that compares exactly. */
-  private record Result(String outcome, List<String> table, List<String> quarantine) {}
+  private record Result(String outcome, List<String> table, List<String> quarantine, List<String> progress) {}
 
   @TestFactory
   Stream<DynamicTest> corpus() throws IOException {
@@ -89,6 +89,20 @@ class FastPathDifferentialTest {
     Result fast = compare(raw, hour, List.of("datasets.web_events.max-reject-rate=1"));
     assertTrue(fast.table().size() > 15_000, "most generated records are good: " + fast.table().size());
     assertTrue(fast.quarantine().size() > 100, "the dirty hour has bad records: " + fast.quarantine().size());
+    assertTrue(fast.progress().stream().anyMatch(l -> l.contains("one pass is not enough (an event_id repeats)")),
+        "the dirty hour has duplicates, so the fast path read it in two passes: " + fast.progress());
+  }
+
+  @Test
+  void cleanHourInOnePass() throws IOException {
+    Hour hour = Hour.parse("2026-11-20T11");
+    Path raw = dir.resolve("clean").resolve("raw");
+    new WebEventsGenerator(SparkTestSession.get().sparkContext().hadoopConfiguration())
+        .generate(hour.start(), raw.toString(), STREAM, 5_000, 2, false, 11);
+    Result fast = compare(raw, hour, List.of());
+    assertEquals(5_000, fast.table().size(), "a clean hour is written whole");
+    assertTrue(fast.progress().stream().noneMatch(l -> l.contains("one pass is not enough")),
+        "a clean hour takes the single pass: " + fast.progress());
   }
 
   /** Runs the hour with each parser and asserts the two results are equal; returns the fast one. */
@@ -108,15 +122,16 @@ class FastPathDifferentialTest {
     sets.addAll(extra);
     HourglassConfig config = HourglassConfig.load(Optional.of("web_events"), Optional.empty(), sets);
     DatasetSettings dataset = config.dataset("web_events");
-    IngestJob job = new IngestJob(SparkTestSession.get(), config.settings(), dataset, Optional.of(KEY), line -> { });
+    List<String> progress = new ArrayList<>();
+    IngestJob job = new IngestJob(SparkTestSession.get(), config.settings(), dataset, Optional.of(KEY), progress::add);
     try {
       RunManifest m = job.run(hour).manifest().orElseThrow();
       return new Result("succeeded " + m.records() + " " + m.quarantinedByReason(),
           rows(warehouse.resolve(dataset.table()), "web_events/events-v1.avsc"),
-          rows(warehouse.resolve("_quarantine").resolve(dataset.name()), "common/quarantine-v1.avsc"));
+          rows(warehouse.resolve("_quarantine").resolve(dataset.name()), "common/quarantine-v1.avsc"), progress);
     } catch (RunFailedException e) {
       // Paths differ only by the warehouse folder's name.
-      return new Result("failed: " + e.getMessage().replace("warehouse-" + parser, "warehouse-*"), List.of(), List.of());
+      return new Result("failed: " + e.getMessage().replace("warehouse-" + parser, "warehouse-*"), List.of(), List.of(), progress);
     }
   }
 
