@@ -20,4 +20,8 @@ public interface RecordDecoder extends Serializable {
    * @return the row, or null to leave the record out of this read
    */
   InternalRow decode(String sourceFile, long lineNo, int recNo, String value, String readError);
+
+  /** Called after the last record of an object (in the task), to hand over anything gathered on the side. */
+  default void endOfObject() {
+  }
 }

@@ -173,6 +173,7 @@ public final class RecordSource implements TableProvider {
     @Override
     public void close() {
       records.close(); // a task stopped early (a limit, a kill) releases the stream too
+      decoder.endOfObject();
     }
   }
 }

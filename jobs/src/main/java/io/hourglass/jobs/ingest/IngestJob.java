@@ -62,6 +62,11 @@ public final class IngestJob {
   /** Rejected records one read task keeps on the side in the single pass; past this, or the bytes below, two passes. */
   static final int MAX_REJECTED_PER_TASK = 20_000;
   static final long MAX_REJECTED_BYTES_PER_TASK = 16L * 1024 * 1024;
+  /**
+   * Accepted event_ids per raw object whose hashes go to the driver to find repeats (8 bytes each; a
+   * Firehose object holds far fewer); past it the staged event_id column is read back instead.
+   */
+  static final int MAX_ID_HASHES_PER_OBJECT = 2_000_000;
   /** Most duplicated event_ids joined back by broadcast (about 100 bytes each). */
   static final long BROADCAST_DUPLICATES = 500_000;
   private final SparkSession spark;
@@ -216,7 +221,8 @@ public final class IngestJob {
    */
   private Optional<Result> singlePass(Hour hour, String runId, Instant started, HourInput input, TableSchema raw,
       TableSchema table, JobLabels labels) {
-    SideSurvey side = SideSurvey.register(spark.sparkContext(), MAX_REJECTED_PER_TASK, MAX_REJECTED_BYTES_PER_TASK);
+    SideSurvey side = SideSurvey.register(spark.sparkContext(), MAX_REJECTED_PER_TASK, MAX_REJECTED_BYTES_PER_TASK,
+        MAX_ID_HASHES_PER_OBJECT);
     WebEventDecoder decoder = new WebEventDecoder(WebEventDecoder.Output.TABLE, raw, table, hour, dataset.late(),
         dataset.future(), dataset.email(), hmacKey).withSideSurvey(side);
     HourPartitionWriter writer = new HourPartitionWriter(spark);
@@ -226,7 +232,7 @@ public final class IngestJob {
     long accepted = side.counts().getOrDefault(Status.OK, 0L);
     String twoPasses = side.overflowed() ? "more rejected records than one pass keeps"
         : staged.rows() != accepted ? "staged " + staged.rows() + " rows, counted " + accepted
-        : repeatsAnEventId(staged) ? "an event_id repeats" : null;
+        : side.repeatsAnId().orElseGet(() -> repeatsAnEventId(staged)) ? "an event_id repeats" : null;
     if (twoPasses != null) {
       writer.discard(staged);
       progress.accept("one pass is not enough (" + twoPasses + "): reading the hour again in two passes");

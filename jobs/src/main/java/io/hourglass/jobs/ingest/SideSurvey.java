@@ -33,26 +33,106 @@ public final class SideSurvey implements Serializable {
   private final LongAccumulator overflow;
   private final int maxRejectedPerTask;
   private final long maxBytesPerTask;
+  private final CollectionAccumulator<long[]> idHashes;
+  private final LongAccumulator idsNotKept;
+  private final int maxIdsPerObject;
   private transient int keptInTask;
   private transient long bytesInTask;
+  private transient long[] ids;
+  private transient int idCount;
+  private transient boolean idsOverflowed;
 
   private SideSurvey(Map<String, LongAccumulator> byStatus, CollectionAccumulator<Row> rejected, LongAccumulator overflow,
-      int maxRejectedPerTask, long maxBytesPerTask) {
+      int maxRejectedPerTask, long maxBytesPerTask, CollectionAccumulator<long[]> idHashes, LongAccumulator idsNotKept,
+      int maxIdsPerObject) {
     this.byStatus = byStatus;
     this.rejected = rejected;
     this.overflow = overflow;
     this.maxRejectedPerTask = maxRejectedPerTask;
     this.maxBytesPerTask = maxBytesPerTask;
+    this.idHashes = idHashes;
+    this.idsNotKept = idsNotKept;
+    this.maxIdsPerObject = maxIdsPerObject;
   }
 
-  /** Registers fresh accumulators with {@code sc} (on the driver, before the job). */
-  public static SideSurvey register(SparkContext sc, int maxRejectedPerTask, long maxBytesPerTask) {
+  /**
+   * Registers fresh accumulators with {@code sc} (on the driver, before the job).
+   *
+   * @param maxIdsPerObject accepted event_ids of one raw object whose 64-bit hashes are kept to find repeats
+   *     (8 bytes each, all sent to the driver); past this the repeats are looked for in the staged rows
+   */
+  public static SideSurvey register(SparkContext sc, int maxRejectedPerTask, long maxBytesPerTask, int maxIdsPerObject) {
     Map<String, LongAccumulator> counts = new LinkedHashMap<>();
     for (String s : STATUSES) {
       counts.put(s, sc.longAccumulator("hourglass records " + s));
     }
     return new SideSurvey(counts, sc.collectionAccumulator("hourglass rejected records"),
-        sc.longAccumulator("hourglass rejected records not kept"), maxRejectedPerTask, maxBytesPerTask);
+        sc.longAccumulator("hourglass rejected records not kept"), maxRejectedPerTask, maxBytesPerTask,
+        sc.collectionAccumulator("hourglass accepted event_id hashes"), sc.longAccumulator("hourglass event_ids not hashed"),
+        maxIdsPerObject);
+  }
+
+  /** Keeps the hash of an accepted record's event_id (in a task). */
+  void accepted(String eventId) {
+    if (idsOverflowed) {
+      return;
+    }
+    if (ids == null) {
+      ids = new long[1024];
+    } else if (idCount == ids.length) {
+      if (idCount >= maxIdsPerObject) {
+        idsOverflowed = true;
+        idsNotKept.add(1);
+        ids = null;
+        return;
+      }
+      ids = java.util.Arrays.copyOf(ids, (int) Math.min(maxIdsPerObject, 2L * ids.length));
+    }
+    ids[idCount++] = hash64(eventId);
+  }
+
+  /** Hands over the hashes of one raw object's accepted event_ids (in a task, at its end). */
+  void endOfObject() {
+    if (ids != null && idCount > 0) {
+      idHashes.add(java.util.Arrays.copyOf(ids, idCount));
+    }
+    ids = null;
+    idCount = 0;
+    idsOverflowed = false;
+  }
+
+  /**
+   * Whether an accepted event_id repeats, from the kept hashes (on the driver, after the job): empty when
+   * some were not kept. Equal hashes of different ids (about 1 in 10^7 for a million ids) answer true: the
+   * run then takes the two passes, which decide exactly; a wrong "no" cannot happen.
+   */
+  public java.util.Optional<Boolean> repeatsAnId() {
+    if (idsNotKept.value() > 0) {
+      return java.util.Optional.empty();
+    }
+    List<long[]> parts = idHashes.value();
+    long[] all = new long[parts.stream().mapToInt(a -> a.length).sum()];
+    int at = 0;
+    for (long[] part : parts) {
+      System.arraycopy(part, 0, all, at, part.length);
+      at += part.length;
+    }
+    java.util.Arrays.sort(all);
+    for (int i = 1; i < all.length; i++) {
+      if (all[i] == all[i - 1]) {
+        return java.util.Optional.of(true);
+      }
+    }
+    return java.util.Optional.of(false);
+  }
+
+  /** Two 32-bit murmur3 hashes of the UTF-8 bytes, with different seeds, as one 64-bit value. */
+  private static long hash64(String s) {
+    org.apache.spark.unsafe.types.UTF8String u = org.apache.spark.unsafe.types.UTF8String.fromString(s);
+    int h1 = org.apache.spark.unsafe.hash.Murmur3_x86_32.hashUnsafeBytes(u.getBaseObject(), u.getBaseOffset(), u.numBytes(), 42);
+    int h2 = org.apache.spark.unsafe.hash.Murmur3_x86_32.hashUnsafeBytes(u.getBaseObject(), u.getBaseOffset(), u.numBytes(),
+        0x9747b28c);
+    return ((long) h1 << 32) | (h2 & 0xffffffffL);
   }
 
   /** Counts a record (in a task); keeps the survey row of a rejected one while within the bounds. */

@@ -125,6 +125,8 @@ public final class WebEventDecoder implements RecordDecoder {
   private transient TimestampFormatter isoSeconds;
   /** The detail of the record just classified (null for ok and blank). */
   private transient String lastDetail;
+  /** The event_id of the record just classified, when accepted. */
+  private transient String acceptedId;
   private transient TimestampFormatter day;
 
   /**
@@ -185,6 +187,13 @@ public final class WebEventDecoder implements RecordDecoder {
     return this;
   }
 
+  @Override
+  public void endOfObject() {
+    if (side != null) {
+      side.endOfObject();
+    }
+  }
+
   /** The position of {@code column} in this decoder's rows, or -1. */
   private int at(String column) {
     return java.util.Arrays.asList(schema.fieldNames()).indexOf(column);
@@ -228,6 +237,9 @@ public final class WebEventDecoder implements RecordDecoder {
     boolean ok = status.equals(Status.OK);
     if (side != null) {
       side.record(status, sourceFile, lineNo, recNo, ok ? null : value, lastDetail, ingestHour.toString());
+      if (ok) {
+        side.accepted(acceptedId);
+      }
     }
     if (output == Output.TABLE && !ok) {
       return null;
@@ -326,8 +338,9 @@ public final class WebEventDecoder implements RecordDecoder {
       return detail(row, Status.FUTURE, "event_time " + isoSeconds().format(time) + " is at or after the window end " + windowEndText);
     }
 
+    acceptedId = fields.get(WebEventColumns.EVENT_ID);
     if (output == Output.SURVEY) {
-      set(row, iEventId, fields.get(WebEventColumns.EVENT_ID));
+      set(row, iEventId, acceptedId);
       return Status.OK;
     }
     for (int i = 0; i < copiedFields.length; i++) {
