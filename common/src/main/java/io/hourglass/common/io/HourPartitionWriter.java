@@ -128,7 +128,7 @@ public final class HourPartitionWriter {
     if (target.format() == TableFormat.DELTA) {
       throw new IllegalArgumentException("Delta tables are replaced in one commit, not staged: " + target.root());
     }
-    String stagingOwner = Locations.join(target.root(), "_staging", target.ownerColumn() + "=" + target.ownerValue());
+    String stagingOwner = stagingOwner(target);
     String staging = Locations.join(stagingOwner, runId);
     try {
       FileSystem fs = fileSystem(target);
@@ -214,7 +214,7 @@ public final class HourPartitionWriter {
   private Outcome replaceWithNothing(Target target, Runnable beforePublish) {
     try {
       FileSystem fs = fileSystem(target);
-      fs.delete(new Path(Locations.join(target.root(), "_staging", target.ownerColumn() + "=" + target.ownerValue())), true);
+      fs.delete(new Path(stagingOwner(target)), true); // leftovers of an attempt that died
       String tableName = new Path(target.root()).getName();
       beforePublish.run();
       FaultPoints.reach(tableName, "withdrawn");
@@ -226,6 +226,11 @@ public final class HourPartitionWriter {
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + target.root() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Where runs of the owner value stage their rows: {@code <root>/_staging/<owner>=<value>}. */
+  private static String stagingOwner(Target target) {
+    return Locations.join(target.root(), "_staging", target.ownerColumn() + "=" + target.ownerValue());
   }
 
   private FileSystem fileSystem(Target target) throws IOException {

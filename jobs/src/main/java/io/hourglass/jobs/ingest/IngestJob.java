@@ -229,7 +229,8 @@ public final class IngestJob {
     labels.step("read, classify and stage " + dataset.table());
     Dataset<Row> rows = fewerFiles(WebEventsTransforms.tableRows(RecordSource.read(spark, input, decoder), table), input);
     HourPartitionWriter.Staged staged = writer.stage(tableTarget(hour, table), rows, runId);
-    long accepted = side.counts().getOrDefault(Status.OK, 0L);
+    Map<String, Long> counts = side.counts();
+    long accepted = counts.getOrDefault(Status.OK, 0L);
     String twoPasses = side.overflowed() ? "more rejected records than one pass keeps"
         : staged.rows() != accepted ? "staged " + staged.rows() + " rows, counted " + accepted
         : side.repeatsAnId().orElseGet(() -> repeatsAnEventId(staged)) ? "an event_id repeats" : null;
@@ -239,7 +240,7 @@ public final class IngestJob {
       return Optional.empty();
     }
     List<Row> rejected = side.rejected();
-    StatusTally tally = new StatusTally(side.counts(), rejected.stream()
+    StatusTally tally = new StatusTally(counts, rejected.stream()
         .filter(r -> Status.CORRUPT_FILE.equals(r.getString(5)))
         .map(r -> r.getString(0) + ": " + r.getString(6))
         .distinct().sorted().toList());

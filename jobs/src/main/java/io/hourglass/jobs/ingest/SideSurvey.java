@@ -3,13 +3,17 @@ package io.hourglass.jobs.ingest;
 import io.hourglass.common.transform.Status;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.unsafe.hash.Murmur3_x86_32;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
@@ -86,7 +90,7 @@ public final class SideSurvey implements Serializable {
         ids = null;
         return;
       }
-      ids = java.util.Arrays.copyOf(ids, (int) Math.min(maxIdsPerObject, 2L * ids.length));
+      ids = Arrays.copyOf(ids, (int) Math.min(maxIdsPerObject, 2L * ids.length));
     }
     ids[idCount++] = hash64(eventId);
   }
@@ -94,7 +98,7 @@ public final class SideSurvey implements Serializable {
   /** Hands over the hashes of one raw object's accepted event_ids (in a task, at its end). */
   void endOfObject() {
     if (ids != null && idCount > 0) {
-      idHashes.add(java.util.Arrays.copyOf(ids, idCount));
+      idHashes.add(Arrays.copyOf(ids, idCount));
     }
     ids = null;
     idCount = 0;
@@ -106,9 +110,9 @@ public final class SideSurvey implements Serializable {
    * some were not kept. Equal hashes of different ids (about 1 in 10^7 for a million ids) answer true: the
    * run then takes the two passes, which decide exactly; a wrong "no" cannot happen.
    */
-  public java.util.Optional<Boolean> repeatsAnId() {
+  public Optional<Boolean> repeatsAnId() {
     if (idsNotKept.value() > 0) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     List<long[]> parts = idHashes.value();
     long[] all = new long[parts.stream().mapToInt(a -> a.length).sum()];
@@ -117,20 +121,20 @@ public final class SideSurvey implements Serializable {
       System.arraycopy(part, 0, all, at, part.length);
       at += part.length;
     }
-    java.util.Arrays.sort(all);
+    Arrays.sort(all);
     for (int i = 1; i < all.length; i++) {
       if (all[i] == all[i - 1]) {
-        return java.util.Optional.of(true);
+        return Optional.of(true);
       }
     }
-    return java.util.Optional.of(false);
+    return Optional.of(false);
   }
 
   /** Two 32-bit murmur3 hashes of the UTF-8 bytes, with different seeds, as one 64-bit value. */
   private static long hash64(String s) {
-    org.apache.spark.unsafe.types.UTF8String u = org.apache.spark.unsafe.types.UTF8String.fromString(s);
-    int h1 = org.apache.spark.unsafe.hash.Murmur3_x86_32.hashUnsafeBytes(u.getBaseObject(), u.getBaseOffset(), u.numBytes(), 42);
-    int h2 = org.apache.spark.unsafe.hash.Murmur3_x86_32.hashUnsafeBytes(u.getBaseObject(), u.getBaseOffset(), u.numBytes(),
+    UTF8String u = UTF8String.fromString(s);
+    int h1 = Murmur3_x86_32.hashUnsafeBytes(u.getBaseObject(), u.getBaseOffset(), u.numBytes(), 42);
+    int h2 = Murmur3_x86_32.hashUnsafeBytes(u.getBaseObject(), u.getBaseOffset(), u.numBytes(),
         0x9747b28c);
     return ((long) h1 << 32) | (h2 & 0xffffffffL);
   }

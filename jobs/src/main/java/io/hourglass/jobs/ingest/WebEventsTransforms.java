@@ -144,15 +144,6 @@ public final class WebEventsTransforms {
   }
 
   /**
-   * Every step after {@link #parse()}, for a reader that parses as it reads and already gives
-   * {@value #FIELDS}, {@value #NESTED} and {@value #PARSE_ERROR} (CSV/TSV: {@code CsvRecordReader}).
-   */
-  public static Transform fromFields(TableSchema raw, Hour hour, Duration late, Duration future, PiiMode email,
-      Optional<byte[]> hmacKey) {
-    return recordsFromFields(raw, hour, late, future, email, hmacKey).andThen(dedup());
-  }
-
-  /**
    * Parses each record's text as one JSON object into a map of its top-level fields (see
    * {@link JsonObjects}): strings unescaped, everything else as its exact JSON text. Text that is not
    * exactly one JSON object gives a null map and the parser's reason in {@value #PARSE_ERROR}.

@@ -72,8 +72,8 @@ class CsvInputTest {
         "{\"event_id\":\"e2\",\"event_type\":\"page_view\",\"event_time\":\"2026-11-20T10:15:00Z\",\"site_id\":\"x7\"}",
         "{\"event_id\":\"e3\",\"event_time\":\"2026-11-20T10:15:00Z\",\"site_id\":7}") + "\n");
 
-    List<Row> fromCsv = classify(WebEventsTransforms.fromFields(RAW, HOUR, Duration.ofHours(6), Duration.ofMinutes(10),
-        PiiMode.HASH, Optional.of(KEY)).apply(CsvRecordReader.read(SPARK, input(csv), CsvOptions.DEFAULT, RAW.fieldNames())));
+    List<Row> fromCsv = classify(WebEventsTransforms.recordsFromFields(RAW, HOUR, Duration.ofHours(6), Duration.ofMinutes(10),
+        PiiMode.HASH, Optional.of(KEY)).andThen(WebEventsTransforms.dedup()).apply(CsvRecordReader.read(SPARK, input(csv), CsvOptions.DEFAULT, RAW.fieldNames())));
     List<Row> fromJson = classify(WebEventsTransforms.all(RAW, HOUR, Duration.ofHours(6), Duration.ofMinutes(10),
         PiiMode.HASH, Optional.of(KEY)).apply(RawLineReader.read(SPARK, input(json))));
 
