@@ -98,7 +98,9 @@ public final class SideSurvey implements Serializable {
   /** Hands over the hashes of one raw object's accepted event_ids (in a task, at its end). */
   void endOfObject() {
     if (ids != null && idCount > 0) {
-      idHashes.add(Arrays.copyOf(ids, idCount));
+      long[] sorted = Arrays.copyOf(ids, idCount);
+      Arrays.sort(sorted); // here, in parallel tasks: the driver then only merges sorted runs
+      idHashes.add(sorted);
     }
     ids = null;
     idCount = 0;
@@ -121,7 +123,7 @@ public final class SideSurvey implements Serializable {
       System.arraycopy(part, 0, all, at, part.length);
       at += part.length;
     }
-    Arrays.sort(all);
+    Arrays.sort(all); // runs already sorted, which Arrays.sort finds and merges
     for (int i = 1; i < all.length; i++) {
       if (all[i] == all[i - 1]) {
         return Optional.of(true);

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,9 @@ public final class WebEventDecoder implements RecordDecoder {
   private static final Pattern IPV6_COMPRESSED = Pattern.compile(Columns.IPV6_COMPRESSED);
   private static final Pattern LEADING_ZEROS = Pattern.compile("^0+(?=.)");
   private static final JsonFactory JSON = new JsonFactory();
+  private static final UTF8String OK = UTF8String.fromString(Status.OK);
+  /** Entries the per-task HMAC cache holds before it starts over: about 2 MB. */
+  private static final int MAX_CACHED_HMACS = 8192;
 
   private final Output output;
   /** For {@link Output#TABLE}: where counts and rejected records go, or null when a survey pass gives them. */
@@ -128,6 +132,11 @@ public final class WebEventDecoder implements RecordDecoder {
   /** The event_id of the record just classified, when accepted. */
   private transient String acceptedId;
   private transient TimestampFormatter day;
+  /** The source file of the records being decoded, as the row holds it: one conversion per object, not per row. */
+  private transient String sourceFile;
+  private transient UTF8String sourceFileUtf8;
+  /** Email HMACs computed in this task: an hour repeats each user's address many times. Bounded, see {@link #hmacOf}. */
+  private transient Map<String, String> hmacs;
 
   /**
    * @param raw the raw record contract (which fields are known, which are strings)
@@ -244,11 +253,11 @@ public final class WebEventDecoder implements RecordDecoder {
     if (output == Output.TABLE && !ok) {
       return null;
     }
-    row[iSource] = UTF8String.fromString(sourceFile);
+    row[iSource] = sourceFileUtf8(sourceFile);
     row[iLine] = lineNo;
     row[iRec] = recNo;
     row[iIngestHour] = ingestHour;
-    row[iStatus] = UTF8String.fromString(status);
+    row[iStatus] = ok ? OK : UTF8String.fromString(status);
     if (!ok) {
       row[iValue] = UTF8String.fromString(value);
     }
@@ -354,11 +363,41 @@ public final class WebEventDecoder implements RecordDecoder {
     set(row, iDomain, uri == null || uri.getHost() == null ? null : lower(uri.getHost()));
     set(row, iPath, uri == null ? null : uri.getRawPath());
     set(row, iIp, truncateIp(fields.get(WebEventColumns.IP)));
-    set(row, iHmac, hmac == null ? null : hmac.ofValue(fields.get(WebEventColumns.EMAIL)));
+    set(row, iHmac, hmacOf(fields.get(WebEventColumns.EMAIL)));
     set(row, iExtra, extra(fields));
     set(row, iDt, day().format(time));
     row[iHour] = DateTimeUtils.getHours(time, ZoneOffset.UTC);
     return Status.OK;
+  }
+
+  private UTF8String sourceFileUtf8(String file) {
+    if (!file.equals(sourceFile)) {
+      sourceFile = file;
+      sourceFileUtf8 = UTF8String.fromString(file);
+    }
+    return sourceFileUtf8;
+  }
+
+  /**
+   * The email's HMAC, from this task's cache when the address came before. The cache starts over when
+   * full rather than evicting one by one: an hour's addresses are mostly few and often repeated.
+   */
+  private String hmacOf(String email) {
+    if (hmac == null || email == null) {
+      return null;
+    }
+    if (hmacs == null) {
+      hmacs = new HashMap<>();
+    }
+    String h = hmacs.get(email);
+    if (h == null) {
+      if (hmacs.size() >= MAX_CACHED_HMACS) {
+        hmacs.clear();
+      }
+      h = hmac.ofValue(email);
+      hmacs.put(email, h);
+    }
+    return h;
   }
 
   private String detail(Object[] row, String status, String detail) {
@@ -417,13 +456,31 @@ public final class WebEventDecoder implements RecordDecoder {
   }
 
   /**
-   * The common case {@code yyyy-MM-ddTHH:mm:ss[.f{1,6}]Z}, read directly: exactly what Spark's cast gives
-   * for it (a UTC instant at microsecond precision), without the regex Spark compiles per value to look
-   * up the zone. Anything else, including invalid dates, is null here and left to Spark's cast.
+   * The common cases {@code yyyy-MM-ddTHH:mm:ss[.f{1,6}]} then {@code Z} or an offset {@code +hh:mm} /
+   * {@code -hh:mm} (hours up to 17), read directly: exactly what Spark's cast gives for them (an instant at
+   * microsecond precision), without the regular expressions Spark runs per value to look up the zone.
+   * Anything else, including invalid dates and the offsets Spark's zone lookup may reject, is null here
+   * and left to Spark's cast.
    */
   static Long isoUtc(String s) {
     int n = s.length();
-    if (n < 20 || n > 27 || s.charAt(n - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
+    int end; // where the zone starts
+    long offsetSeconds;
+    if (n > 0 && s.charAt(n - 1) == 'Z') {
+      end = n - 1;
+      offsetSeconds = 0;
+    } else if (n >= 6 && (s.charAt(n - 6) == '+' || s.charAt(n - 6) == '-') && s.charAt(n - 3) == ':') {
+      int hh = digits(s, n - 5, n - 3);
+      int mm = digits(s, n - 2, n);
+      if (hh < 0 || mm < 0 || hh > 17 || mm > 59) {
+        return null;
+      }
+      end = n - 6;
+      offsetSeconds = (s.charAt(n - 6) == '-' ? -1 : 1) * (hh * 3600L + mm * 60L);
+    } else {
+      return null;
+    }
+    if (end < 19 || end > 26 || end == 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
         || s.charAt(13) != ':' || s.charAt(16) != ':') {
       return null;
     }
@@ -434,27 +491,23 @@ public final class WebEventDecoder implements RecordDecoder {
     int minute = digits(s, 14, 16);
     int second = digits(s, 17, 19);
     int micros = 0;
-    if (n > 20) {
-      if (s.charAt(19) != '.' || n == 21) {
-        return null;
-      }
-      int fraction = digits(s, 20, n - 1);
+    if (end > 19) {
+      int fraction = s.charAt(19) == '.' ? digits(s, 20, end) : -1;
       if (fraction < 0) {
         return null;
       }
       micros = fraction;
-      for (int i = n - 1 - 20; i < 6; i++) {
+      for (int i = end - 20; i < 6; i++) {
         micros *= 10;
       }
-    } else if (n != 20) {
-      return null;
     }
     if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || hour > 23 || minute > 59 || second > 59) {
       return null;
     }
     try {
       long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
-      return ((epochDay * 24 + hour) * 60 + minute) * 60_000_000L + second * 1_000_000L + micros;
+      long localSeconds = ((epochDay * 24 + hour) * 60 + minute) * 60 + second;
+      return (localSeconds - offsetSeconds) * 1_000_000L + micros;
     } catch (java.time.DateTimeException e) {
       return null;
     }
@@ -490,6 +543,10 @@ public final class WebEventDecoder implements RecordDecoder {
     if (ip == null) {
       return null;
     }
+    String quad = dottedQuadTo24(ip);
+    if (quad != null) {
+      return quad;
+    }
     String s = UTF8String.fromString(ip).trim().toLowerCase().toString();
     Matcher v4 = IPV4.matcher(s);
     if (v4.find()) {
@@ -521,6 +578,39 @@ public final class WebEventDecoder implements RecordDecoder {
       first3.add(LEADING_ZEROS.matcher(g).replaceAll(""));
     }
     return String.join(":", first3) + "::";
+  }
+
+  /**
+   * The common case of {@link #truncateIp} without regular expressions: a plain {@code a.b.c.d} (1-3 ASCII
+   * digits each, none above 255, nothing around it) gives {@code a.b.c.0}, digits as written, as the regex
+   * path does; anything else is null here and goes the regex path.
+   */
+  private static String dottedQuadTo24(String s) {
+    int n = s.length();
+    if (n < 7 || n > 15) {
+      return null;
+    }
+    int dots = 0;
+    int digitsInGroup = 0;
+    int value = 0;
+    int lastDot = -1;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        if (++digitsInGroup > 3) {
+          return null;
+        }
+        value = value * 10 + (c - '0');
+      } else if (c == '.' && digitsInGroup > 0 && value <= 255 && dots < 3) {
+        dots++;
+        digitsInGroup = 0;
+        value = 0;
+        lastDot = i;
+      } else {
+        return null;
+      }
+    }
+    return dots == 3 && digitsInGroup > 0 && value <= 255 ? s.substring(0, lastDot) + ".0" : null;
   }
 
   private static List<String> groups(String part) {

@@ -1,0 +1,83 @@
+package io.hourglass.jobs.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.hourglass.common.testing.SparkTestSession;
+import io.hourglass.common.transform.Columns;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.util.DateTimeUtils;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The decoder's shortcuts against what they stand in for, value by value: the ISO-8601 reader against
+ * Spark's cast to timestamp, the dotted-quad IP truncation against {@link Columns#truncateIp}. A shortcut
+ * may decline a value (the slow path then decides); where it answers, it must answer the same.
+ */
+class WebEventDecoderTest {
+  private static final String[] ZONES = {"Z", "+00:00", "-00:00", "+05:30", "-08:00", "+14:00", "-12:45", "+17:59",
+      "+18:00", "-18:00", "+19:00", "+05:60", "+5:30", "+05:3", "+0530", "z", "UTC", ""};
+
+  @Test
+  void isoShortcutAgreesWithSparksCast() {
+    Random r = new Random(7);
+    int answered = 0;
+    List<String> samples = new ArrayList<>(List.of("2026-11-20T10:51:03.214Z", "2026-11-20T10:51:03.214+05:30",
+        "2026-11-20T10:51:03-08:00", "2024-02-29T23:59:59.999999+01:00", "2023-02-29T10:00:00Z",
+        "2026-11-20T24:00:00Z", "2026-11-20T10:51:03.Z", "2026-11-20T10:51:03.1234567Z", "2026-13-01T00:00:00Z",
+        "0000-01-01T00:00:00+01:00", "9999-12-31T23:59:59.9-17:59", "2026-11-20 10:51:03Z", "2026-11-20T10:51:3Z"));
+    for (int i = 0; i < 20_000; i++) {
+      samples.add(String.format("%04d-%02d-%02dT%02d:%02d:%02d%s%s", r.nextInt(3) == 0 ? r.nextInt(10_000) : 2020 + r.nextInt(10),
+          1 + r.nextInt(13), 1 + r.nextInt(31), r.nextInt(25), r.nextInt(61), r.nextInt(61),
+          r.nextBoolean() ? "" : "." + "1234567".substring(0, 1 + r.nextInt(7)), ZONES[r.nextInt(ZONES.length)]));
+    }
+    for (String s : samples) {
+      Long fast = WebEventDecoder.isoUtc(s);
+      if (fast == null) {
+        continue;
+      }
+      answered++;
+      scala.Option<Object> spark = DateTimeUtils.stringToTimestamp(UTF8String.fromString(s), ZoneOffset.UTC);
+      assertEquals(spark.isDefined() ? spark.get() : null, fast, s);
+    }
+    // It must also take the common forms, or it saves nothing.
+    assertNotNull(WebEventDecoder.isoUtc("2026-11-20T10:51:03.214Z"));
+    assertNotNull(WebEventDecoder.isoUtc("2026-11-20T10:51:03.214+05:30"));
+    assertNotNull(WebEventDecoder.isoUtc("2026-11-20T10:51:03-08:00"));
+    assertNull(WebEventDecoder.isoUtc("2026-11-20T10:51:03+18:00"), "left to Spark's zone lookup");
+    assertEquals(true, answered > 5_000, "answered " + answered);
+  }
+
+  @Test
+  void ipShortcutAgreesWithTheColumnRule() {
+    Random r = new Random(11);
+    List<String> ips = new ArrayList<>(List.of("203.0.113.57", "010.001.002.003", "255.255.255.255", "256.1.1.1",
+        "1.2.3.256", "1.2.3", "1.2.3.4.5", "1..2.3", ".1.2.3", "1.2.3.", "1234.1.1.1", " 1.2.3.4 ", "1.2.3.4\n",
+        "1.2.3.4x", "0.0.0.0", "2001:db8::1", "2001:DB8:0:0:8:800:200C:417A", "::1", "", "a.b.c.d", "١.٢.٣.٤"));
+    for (int i = 0; i < 3_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      int groups = r.nextInt(10) == 0 ? 3 + r.nextInt(3) : 4;
+      for (int g = 0; g < groups; g++) {
+        sb.append(g == 0 ? "" : r.nextInt(50) == 0 ? ".." : ".").append(r.nextInt(r.nextBoolean() ? 256 : 1200));
+      }
+      ips.add(r.nextInt(40) == 0 ? "0" + sb : sb.toString());
+    }
+    SparkSession spark = SparkTestSession.get();
+    Dataset<Row> df = spark.createDataset(ips, Encoders.STRING()).toDF("ip")
+        .select(org.apache.spark.sql.functions.col("ip"), Columns.truncateIp(org.apache.spark.sql.functions.col("ip")).as("t"));
+    List<Row> rows = df.collectAsList();
+    assertEquals(ips.size(), rows.size());
+    for (Row row : rows) {
+      assertEquals(row.getString(1), WebEventDecoder.truncateIp(row.getString(0)), "ip '" + row.getString(0) + "'");
+    }
+  }
+}
