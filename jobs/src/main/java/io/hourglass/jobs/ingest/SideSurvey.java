@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Row;
@@ -31,8 +32,11 @@ import org.apache.spark.util.LongAccumulator;
 public final class SideSurvey implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final List<String> STATUSES = statuses();
+  private static final Set<String> REASONS = Set.copyOf(Status.REASONS);
 
   private final Map<String, LongAccumulator> byStatus;
+  /** byStatus' accumulator for ok, the status of nearly every record: no lookup per record. */
+  private final LongAccumulator ok;
   private final CollectionAccumulator<Row> rejected;
   private final LongAccumulator overflow;
   private final int maxRejectedPerTask;
@@ -50,6 +54,7 @@ public final class SideSurvey implements Serializable {
       int maxRejectedPerTask, long maxBytesPerTask, CollectionAccumulator<long[]> idHashes, LongAccumulator idsNotKept,
       int maxIdsPerObject) {
     this.byStatus = byStatus;
+    this.ok = byStatus.get(Status.OK);
     this.rejected = rejected;
     this.overflow = overflow;
     this.maxRejectedPerTask = maxRejectedPerTask;
@@ -143,8 +148,12 @@ public final class SideSurvey implements Serializable {
 
   /** Counts a record (in a task); keeps the survey row of a rejected one while within the bounds. */
   void record(String status, String sourceFile, long lineNo, int recNo, String value, String detail, String ingestHour) {
+    if (status.equals(Status.OK)) {
+      ok.add(1);
+      return;
+    }
     byStatus.get(status).add(1);
-    if (!Status.REASONS.contains(status)) {
+    if (!REASONS.contains(status)) {
       return;
     }
     long bytes = (value == null ? 0 : value.length()) + (detail == null ? 0 : detail.length()) + 64L;

@@ -89,6 +89,7 @@ public final class WebEventDecoder implements RecordDecoder {
   private static final Pattern LEADING_ZEROS = Pattern.compile("^0+(?=.)");
   private static final JsonFactory JSON = new JsonFactory();
   private static final UTF8String OK = UTF8String.fromString(Status.OK);
+  private static final long MICROS_PER_DAY = 86_400_000_000L;
   /** Entries the per-task HMAC cache holds before it starts over: about 2 MB. */
   private static final int MAX_CACHED_HMACS = 8192;
 
@@ -99,6 +100,7 @@ public final class WebEventDecoder implements RecordDecoder {
   private final List<String> stringFieldsInOrder;
   private final Set<String> known;
   private final UTF8String ingestHour;
+  private final String ingestHourText;
   private final long windowStartMicros;
   private final long windowEndMicros;
   private final String windowStartText;
@@ -132,6 +134,8 @@ public final class WebEventDecoder implements RecordDecoder {
   /** The event_id of the record just classified, when accepted. */
   private transient String acceptedId;
   private transient TimestampFormatter day;
+  private transient long dayNumber;
+  private transient UTF8String dayText;
   /** The source file of the records being decoded, as the row holds it: one conversion per object, not per row. */
   private transient String sourceFile;
   private transient UTF8String sourceFileUtf8;
@@ -153,6 +157,7 @@ public final class WebEventDecoder implements RecordDecoder {
     this.stringFieldsInOrder = WebEventsTransforms.stringFields(raw);
     this.known = Set.copyOf(raw.fieldNames());
     this.ingestHour = UTF8String.fromString(hour.id());
+    this.ingestHourText = hour.id();
     Instant start = hour.start().minus(late);
     Instant end = hour.end().plus(future);
     this.windowStartMicros = DateTimeUtils.instantToMicros(start);
@@ -245,7 +250,7 @@ public final class WebEventDecoder implements RecordDecoder {
     String status = classify(row, value, readError);
     boolean ok = status.equals(Status.OK);
     if (side != null) {
-      side.record(status, sourceFile, lineNo, recNo, ok ? null : value, lastDetail, ingestHour.toString());
+      side.record(status, sourceFile, lineNo, recNo, ok ? null : value, lastDetail, ingestHourText);
       if (ok) {
         side.accepted(acceptedId);
       }
@@ -359,13 +364,13 @@ public final class WebEventDecoder implements RecordDecoder {
     row[iTime] = time;
     row[iProps] = props == null ? null : map(props.fields());
     String url = fields.get(WebEventColumns.URL);
-    URI uri = uri(url);
-    set(row, iDomain, uri == null || uri.getHost() == null ? null : lower(uri.getHost()));
-    set(row, iPath, uri == null ? null : uri.getRawPath());
+    UrlParts parts = urlParts(url);
+    set(row, iDomain, parts.domain());
+    set(row, iPath, parts.path());
     set(row, iIp, truncateIp(fields.get(WebEventColumns.IP)));
     set(row, iHmac, hmacOf(fields.get(WebEventColumns.EMAIL)));
     set(row, iExtra, extra(fields));
-    set(row, iDt, day().format(time));
+    row[iDt] = dt(time);
     row[iHour] = DateTimeUtils.getHours(time, ZoneOffset.UTC);
     return Status.OK;
   }
@@ -526,16 +531,100 @@ public final class WebEventDecoder implements RecordDecoder {
     return v;
   }
 
-  /** What Spark's {@code parse_url} parses: a {@link URI}, or null when the text is not one. */
-  private static URI uri(String url) {
+  /** url_domain (lower case) and url_path of a url; both null when it is not a URI. */
+  record UrlParts(String domain, String path) {
+    static final UrlParts NONE = new UrlParts(null, null);
+  }
+
+  /** {@link #urlPartsByUri}, through {@link #simpleUrlParts} when the url is a plain one. */
+  static UrlParts urlParts(String url) {
+    UrlParts simple = simpleUrlParts(url);
+    return simple != null ? simple : urlPartsByUri(url);
+  }
+
+  /** What Spark's {@code parse_url} gives: the host and raw path of a {@link URI}, nulls when the text is not one. */
+  static UrlParts urlPartsByUri(String url) {
     if (url == null) {
-      return null;
+      return UrlParts.NONE;
     }
     try {
-      return new URI(url);
+      URI uri = new URI(url);
+      return new UrlParts(uri.getHost() == null ? null : lower(uri.getHost()), uri.getRawPath());
     } catch (URISyntaxException e) {
+      return UrlParts.NONE;
+    }
+  }
+
+  /**
+   * {@link #urlPartsByUri} for the usual url, without {@link URI}'s full parse: {@code scheme://host/path}
+   * then an optional query and fragment, where the host is a plain DNS name (letter-digit-hyphen labels,
+   * the last starting with a letter, no port or user) and every other character is one {@link URI} takes
+   * as it is (no {@code %}, no non-ASCII). Null for anything else, which then takes the full parse.
+   */
+  static UrlParts simpleUrlParts(String url) {
+    if (url == null || url.isEmpty() || !isAsciiLetter(url.charAt(0))) {
       return null;
     }
+    int n = url.length();
+    int i = 1;
+    while (i < n && (isAsciiAlnum(url.charAt(i)) || url.charAt(i) == '+' || url.charAt(i) == '.' || url.charAt(i) == '-')) {
+      i++;
+    }
+    if (!url.startsWith("://", i)) {
+      return null;
+    }
+    int hostStart = i + 3;
+    int lastLabel = hostStart;
+    int at = hostStart;
+    while (true) { // one label, then a dot or the end of the host
+      int label = at;
+      while (at < n && (isAsciiAlnum(url.charAt(at)) || url.charAt(at) == '-')) {
+        at++;
+      }
+      if (at == label || url.charAt(label) == '-' || url.charAt(at - 1) == '-') {
+        return null;
+      }
+      lastLabel = label;
+      if (at < n && url.charAt(at) == '.') {
+        at++;
+        continue;
+      }
+      break;
+    }
+    if (!isAsciiLetter(url.charAt(lastLabel)) || at == n || url.charAt(at) != '/') {
+      return null; // an empty path, a port, a user or an odd host: the full parse decides
+    }
+    int pathStart = at;
+    while (at < n && isPathChar(url.charAt(at))) {
+      at++;
+    }
+    int pathEnd = at;
+    boolean fragment = false;
+    for (; at < n; at++) {
+      char c = url.charAt(at);
+      if (c == '#' && !fragment) {
+        fragment = true;
+      } else if (!(isPathChar(c) || c == '?')) {
+        return null;
+      }
+    }
+    if (pathEnd < n && url.charAt(pathEnd) != '?' && url.charAt(pathEnd) != '#') {
+      return null;
+    }
+    return new UrlParts(url.substring(hostStart, pathStart).toLowerCase(java.util.Locale.ROOT), url.substring(pathStart, pathEnd));
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
+  private static boolean isAsciiAlnum(char c) {
+    return isAsciiLetter(c) || (c >= '0' && c <= '9');
+  }
+
+  /** Characters a URI path holds as they are: unreserved, sub-delimiters, ':', '@' and '/'. */
+  private static boolean isPathChar(char c) {
+    return isAsciiAlnum(c) || "-._~!$&'()*+,;=:@/".indexOf(c) >= 0;
   }
 
   /** {@link Columns#truncateIp}, value by value. */
@@ -671,10 +760,16 @@ public final class WebEventDecoder implements RecordDecoder {
     return isoSeconds;
   }
 
-  private TimestampFormatter day() {
-    if (day == null) {
-      day = TimestampFormatter.apply("yyyy-MM-dd", ZoneOffset.UTC, false);
+  /** The UTC day of {@code micros} as Spark's formatter writes it, formatted once per day met rather than per row. */
+  private UTF8String dt(long micros) {
+    long epochDay = Math.floorDiv(micros, MICROS_PER_DAY);
+    if (dayText == null || epochDay != dayNumber) {
+      if (day == null) {
+        day = TimestampFormatter.apply("yyyy-MM-dd", ZoneOffset.UTC, false);
+      }
+      dayNumber = epochDay;
+      dayText = UTF8String.fromString(day.format(micros));
     }
-    return day;
+    return dayText;
   }
 }

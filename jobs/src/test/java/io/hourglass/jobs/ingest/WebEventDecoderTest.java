@@ -80,4 +80,40 @@ class WebEventDecoderTest {
       assertEquals(row.getString(1), WebEventDecoder.truncateIp(row.getString(0)), "ip '" + row.getString(0) + "'");
     }
   }
+
+  @Test
+  void urlShortcutAgreesWithTheFullParse() {
+    Random r = new Random(13);
+    List<String> urls = new ArrayList<>(List.of("https://www.shop20.example.com/p/5377?ref=x", "https://WWW.Shop.example.com/p/1?x=2#top",
+        "http://example.com", "http://example.com?x", "http://example.com:8080/a", "http://user@example.com/a",
+        "http://1.2.3.4/a", "http://-a.com/x", "http://a-.com/x", "http://a..com/x", "http://a.com./x", "http://a.1com/x",
+        "http://localhost/x", "http://a.com/p%20q", "http://a.com/p q", "http://a.com/p#f#g", "http://a.com/p?q#f?g",
+        "http://a.com/ü", "mailto:a@b.com", "//a.com/x", "a.com/x", "", "h://a.b/c", "1http://a.com/x", "http://[::1]/x",
+        "http://a.com/x|y", "http://a.com/x\\y", "http://a_b.com/x"));
+    String alphabet = "ab-.:/?#%@_~!$&'()*+,;=019AZ |\\[]ü";
+    int bases = urls.size();
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder sb = new StringBuilder(urls.get(r.nextBoolean() ? 0 : r.nextInt(bases)));
+      for (int k = r.nextInt(3); k > 0 && sb.length() > 0; k--) {
+        int at = r.nextInt(sb.length());
+        char c = alphabet.charAt(r.nextInt(alphabet.length()));
+        switch (r.nextInt(3)) {
+          case 0 -> sb.insert(at, c);
+          case 1 -> sb.setCharAt(at, c);
+          default -> sb.deleteCharAt(at);
+        }
+      }
+      urls.add(sb.toString());
+    }
+    int simple = 0;
+    for (String url : urls) {
+      WebEventDecoder.UrlParts fast = WebEventDecoder.simpleUrlParts(url);
+      if (fast != null) {
+        simple++;
+        assertEquals(WebEventDecoder.urlPartsByUri(url), fast, "url '" + url + "'");
+      }
+    }
+    assertNotNull(WebEventDecoder.simpleUrlParts("https://www.shop20.example.com/p/5377?ref=x"));
+    assertEquals(true, simple > 3_000, "simple " + simple);
+  }
 }
