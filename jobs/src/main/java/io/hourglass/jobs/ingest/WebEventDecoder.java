@@ -98,6 +98,7 @@ public final class WebEventDecoder implements RecordDecoder {
   private SideSurvey side;
   private final StructType schema;
   private final List<String> stringFieldsInOrder;
+  private final Set<String> stringFields;
   private final Set<String> known;
   private final UTF8String ingestHour;
   private final String ingestHourText;
@@ -155,6 +156,7 @@ public final class WebEventDecoder implements RecordDecoder {
     }
     this.hmac = email == PiiMode.HASH ? Hmac.withKey(hmacKey.get()) : null;
     this.stringFieldsInOrder = WebEventsTransforms.stringFields(raw);
+    this.stringFields = Set.copyOf(stringFieldsInOrder);
     this.known = Set.copyOf(raw.fieldNames());
     this.ingestHour = UTF8String.fromString(hour.id());
     this.ingestHourText = hour.id();
@@ -289,7 +291,7 @@ public final class WebEventDecoder implements RecordDecoder {
     if (isBlank(value)) {
       return Status.BLANK;
     }
-    JsonObjects.Parsed parsed = JsonObjects.parseObject(value);
+    JsonObjects.Parsed parsed = parseObject(value);
     Map<String, String> fields = parsed.fields();
     if (fields == null) {
       return detail(row, Status.MALFORMED_JSON, "not a single JSON object: " + parsed.error());
@@ -317,10 +319,12 @@ public final class WebEventDecoder implements RecordDecoder {
     }
 
     List<String> bad = new ArrayList<>(0);
-    Set<String> nested = parsed.nested().isEmpty() ? Set.of() : new HashSet<>(parsed.nested());
-    for (String f : stringFieldsInOrder) {
-      if (nested.contains(f)) {
-        bad.add(f + ": a JSON object or array where a string is expected");
+    if (parsed.nested().stream().anyMatch(stringFields::contains)) { // usually only props is nested, rightly
+      Set<String> nested = new HashSet<>(parsed.nested());
+      for (String f : stringFieldsInOrder) {
+        if (nested.contains(f)) {
+          bad.add(f + ": a JSON object or array where a string is expected");
+        }
       }
     }
     String siteRaw = fields.get(WebEventColumns.SITE_ID);
@@ -338,7 +342,7 @@ public final class WebEventDecoder implements RecordDecoder {
       bad.add("event_time: '" + timeRaw + "' is not ISO-8601 or epoch millis");
     }
     String propsRaw = fields.get(WebEventColumns.PROPS);
-    JsonObjects.Parsed props = JsonObjects.parseObject(propsRaw);
+    JsonObjects.Parsed props = parseObject(propsRaw);
     if (propsRaw != null && props.fields() == null) {
       bad.add("props: not a JSON object: " + props.error());
     }
@@ -403,6 +407,12 @@ public final class WebEventDecoder implements RecordDecoder {
       hmacs.put(email, h);
     }
     return h;
+  }
+
+  /** {@link JsonObjects#parseObject}, through {@link FlatJson} for the plain objects nearly every record is. */
+  private static JsonObjects.Parsed parseObject(String text) {
+    JsonObjects.Parsed flat = FlatJson.parse(text);
+    return flat != null ? flat : JsonObjects.parseObject(text);
   }
 
   private String detail(Object[] row, String status, String detail) {
