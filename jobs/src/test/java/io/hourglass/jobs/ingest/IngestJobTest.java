@@ -30,6 +30,11 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -69,6 +74,36 @@ class IngestJobTest {
     assertEquals(m, stored);
     assertEquals(a.written(), f.table(H).count());
     assertEquals(a.written(), f.table(H).select("event_id").distinct().count(), "no duplicate event_id in the table");
+  }
+
+  @Test
+  void parquetSkipsTheDictionaryForNearlyUniqueColumnsOnly() throws IOException {
+    IngestFixture f = new IngestFixture(dir, TableFormat.PARQUET);
+    f.generate(H, 2000, false, 5);
+    f.job().run(H);
+
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(f.warehouse.resolve("events"))) {
+      files = walk.filter(p -> p.toString().endsWith(".parquet")).toList();
+    }
+    assertFalse(files.isEmpty());
+    Map<String, Boolean> dictionary = new TreeMap<>();
+    for (Path file : files) {
+      try (ParquetFileReader reader = ParquetFileReader.open(
+          HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+        for (BlockMetaData block : reader.getFooter().getBlocks()) {
+          for (ColumnChunkMetaData column : block.getColumns()) {
+            dictionary.merge(column.getPath().toDotString(), column.hasDictionaryPage(), Boolean::logicalOr);
+          }
+        }
+      }
+    }
+    for (String column : List.of("event_id", "session_id", "user_id", "url", "url_path", "props.key_value.value", "ip")) {
+      assertEquals(false, dictionary.get(column), column + " in " + dictionary);
+    }
+    for (String column : List.of("event_type", "user_agent", "country", "source_file", "props.key_value.key")) {
+      assertEquals(true, dictionary.get(column), column + " in " + dictionary);
+    }
   }
 
   @ParameterizedTest
