@@ -317,9 +317,18 @@ public final class IngestJob {
    * Coalescing merges tasks without a shuffle.
    */
   private Dataset<Row> fewerFiles(Dataset<Row> rows, HourInput input) {
-    long byBytes = (input.totalBytes() + RAW_BYTES_PER_WRITE_TASK - 1) / RAW_BYTES_PER_WRITE_TASK;
-    int tasks = (int) Math.max(spark.sparkContext().defaultParallelism(), Math.min(byBytes, 10_000));
-    return rows.coalesce(tasks);
+    return rows.coalesce(writeTasks(input.totalBytes(), spark.sparkContext().defaultParallelism()));
+  }
+
+  /**
+   * Write tasks for {@code rawBytes} of input on {@code cores}: the cores, or one task per
+   * {@value #RAW_BYTES_PER_WRITE_TASK} bytes rounded up to whole waves of tasks. Three equal tasks on two
+   * cores would leave one core idle for the whole third task: a 5M-record hour ran a third longer so.
+   */
+  static int writeTasks(long rawBytes, int cores) {
+    long byBytes = (rawBytes + RAW_BYTES_PER_WRITE_TASK - 1) / RAW_BYTES_PER_WRITE_TASK;
+    long waves = (byBytes + cores - 1) / cores;
+    return (int) Math.min(Math.max(1, waves) * cores, 10_000);
   }
 
   /** The events table as the catalog sees it. */

@@ -77,6 +77,17 @@ class IngestJobTest {
   }
 
   @Test
+  void writeTasksFillWholeWavesOfCores() {
+    long mib = 1024 * 1024;
+    assertEquals(2, IngestJob.writeTasks(0, 2));
+    assertEquals(2, IngestJob.writeTasks(60 * mib, 2), "a small hour: one task per core");
+    assertEquals(2, IngestJob.writeTasks(256 * mib, 2));
+    assertEquals(4, IngestJob.writeTasks(330 * mib, 2), "three tasks' worth on two cores: two full waves, not 2 + 1");
+    assertEquals(8, IngestJob.writeTasks(5 * 128 * mib, 8));
+    assertEquals(24, IngestJob.writeTasks(17 * 128 * mib, 8));
+  }
+
+  @Test
   void parquetSkipsTheDictionaryForNearlyUniqueColumnsOnly() throws IOException {
     IngestFixture f = new IngestFixture(dir, TableFormat.PARQUET);
     f.generate(H, 2000, false, 5);
