@@ -24,7 +24,7 @@
 # --engines ours,spark,duckdb, --timeout SECONDS (per run), --stages (one extra untimed run of each Spark
 # engine with the event log on, summarised as jobs and stages; with --repeat 0 only those), --cache DIR,
 # --work DIR, --keep, --report FILE.
-# JVM options for every Java engine: $HOURGLASS_JAVA_OPTS (default "-Xmx1g -XX:+UseParallelGC", as ./hourglass).
+# JVM options for every Java engine: $HOURGLASS_JAVA_OPTS (default "-Xmx1g -XX:+UseParallelGC -XX:InlineSmallCode=500", as ./hourglass).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
