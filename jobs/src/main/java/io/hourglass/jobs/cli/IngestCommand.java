@@ -44,10 +44,12 @@ final class IngestCommand implements Callable<Integer> {
     Optional<byte[]> key = Secrets.hmacKey(ds, main.env());
     requireDelta(ds);
     java.util.function.Consumer<String> progress = line -> main.err().println("[ingest " + dataset + " " + hour + "] " + line);
-    try (JdbcRunLedger ledger = Ledgers.open(config, settings, main.env())) {
-      long t0 = System.nanoTime();
-      SparkSession spark = SparkSessions.getOrCreate("hourglass ingest " + dataset + " " + hour, settings);
-      long startupMs = (System.nanoTime() - t0) / 1_000_000;
+    long t0 = System.nanoTime();
+    Ledgers.Opened<SparkSession> opened = Ledgers.openWhile(config, settings, main.env(),
+        () -> SparkSessions.getOrCreate("hourglass ingest " + dataset + " " + hour, settings));
+    long startupMs = (System.nanoTime() - t0) / 1_000_000;
+    SparkSession spark = opened.value();
+    try (JdbcRunLedger ledger = opened.ledger()) {
       IngestJob job = new IngestJob(spark, settings, ds, key, progress);
       IngestJob.Result result = new RecordedIngest(ledger, Clock.systemUTC(), progress).run(job, hour, startupMs);
       Summary.print(main.out(), ds, job, result);

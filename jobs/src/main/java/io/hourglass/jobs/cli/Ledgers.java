@@ -7,6 +7,9 @@ import io.hourglass.common.ledger.JdbcRunLedger;
 import io.hourglass.common.ledger.LedgerSettings;
 import java.nio.file.Paths;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
 
 /** Opens the run ledger the configuration names: embedded H2 under the state folder, or PostgreSQL. */
 final class Ledgers {
@@ -23,5 +26,50 @@ final class Ledgers {
       throw new BadConfigException("hourglass.ledger: " + e.getMessage());
     }
     return JdbcRunLedger.open(ls);
+  }
+
+  /** The ledger, and what was made while it opened. */
+  record Opened<T>(JdbcRunLedger ledger, T value) {}
+
+  /**
+   * {@link #open} on another thread while {@code meanwhile} (starting Spark, about 2 s) runs on this one:
+   * opening and migrating the embedded ledger takes about 0.7 s that a run then does not wait for. A
+   * failure of either is thrown as it is; a ledger opened for a run whose {@code meanwhile} failed is closed.
+   */
+  static <T> Opened<T> openWhile(HourglassConfig config, Settings settings, Map<String, String> env, Supplier<T> meanwhile) {
+    FutureTask<JdbcRunLedger> opening = new FutureTask<>(() -> open(config, settings, env));
+    Thread thread = new Thread(opening, "hourglass-ledger-open");
+    thread.setContextClassLoader(Thread.currentThread().getContextClassLoader()); // spark-submit's loader sees the migrations
+    thread.setDaemon(true);
+    thread.start();
+    T value;
+    try {
+      value = meanwhile.get();
+    } catch (RuntimeException | Error e) {
+      try {
+        await(opening).close();
+      } catch (RuntimeException | Error ignored) {
+        // the ledger's own failure is secondary to the one being thrown
+      }
+      throw e;
+    }
+    return new Opened<>(await(opening), value);
+  }
+
+  private static JdbcRunLedger await(FutureTask<JdbcRunLedger> opening) {
+    try {
+      return opening.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while opening the run ledger", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
   }
 }

@@ -77,17 +77,13 @@ final class FlatJson {
         if (fields.size() == size) {
           return null; // a duplicate name: Jackson's error to give
         }
-        i = skipWs(text, end);
-        if (i >= n) {
+        i = separator(text, end, '}');
+        if (i == FAIL) {
           return null;
         }
-        c = text.charAt(i);
-        if (c == '}') {
+        if (text.charAt(i) == '}') {
           i++;
           break;
-        }
-        if (c != ',') {
-          return null;
         }
         i = skipWs(text, i + 1);
       }
@@ -169,19 +165,11 @@ final class FlatJson {
         return FAIL;
       }
       i = scanValue(s, skipWs(s, i + 1), depth);
-      if (i == FAIL) {
+      if (i == FAIL || (i = separator(s, i, '}')) == FAIL) {
         return FAIL;
       }
-      i = skipWs(s, i);
-      if (i >= n) {
-        return FAIL;
-      }
-      char c = s.charAt(i);
-      if (c == '}') {
+      if (s.charAt(i) == '}') {
         return i + 1;
-      }
-      if (c != ',') {
-        return FAIL;
       }
       i = skipWs(s, i + 1);
     }
@@ -198,19 +186,11 @@ final class FlatJson {
     }
     while (true) {
       i = scanValue(s, i, depth);
-      if (i == FAIL) {
+      if (i == FAIL || (i = separator(s, i, ']')) == FAIL) {
         return FAIL;
       }
-      i = skipWs(s, i);
-      if (i >= n) {
-        return FAIL;
-      }
-      char c = s.charAt(i);
-      if (c == ']') {
+      if (s.charAt(i) == ']') {
         return i + 1;
-      }
-      if (c != ',') {
-        return FAIL;
       }
       i = skipWs(s, i + 1);
     }
@@ -279,6 +259,12 @@ final class FlatJson {
     }
     char c = s.charAt(i);
     return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+  }
+
+  /** Where the ',' or {@code close} after a value ending at {@code i} stands (past whitespace), or {@link #FAIL}. */
+  private static int separator(String s, int i, char close) {
+    i = skipWs(s, i);
+    return i < s.length() && (s.charAt(i) == ',' || s.charAt(i) == close) ? i : FAIL;
   }
 
   private static int skipWs(String s, int i) {

@@ -78,6 +78,7 @@ public final class IngestJob {
   private final DatasetSettings dataset;
   private final Optional<byte[]> hmacKey;
   private final Consumer<String> progress;
+  private int idHashesPerObject = MAX_ID_HASHES_PER_OBJECT;
 
   /**
    * @param hmacKey the key for hashing email, empty when the dataset drops it
@@ -90,6 +91,15 @@ public final class IngestJob {
     this.dataset = dataset;
     this.hmacKey = hmacKey;
     this.progress = progress;
+  }
+
+  /**
+   * This job with another limit on the event_id hashes kept per raw object ({@value #MAX_ID_HASHES_PER_OBJECT}
+   * by default): for tests of the read-back that real hours reach only with objects of millions of records.
+   */
+  IngestJob withIdHashesPerObject(int limit) {
+    this.idHashesPerObject = limit;
+    return this;
   }
 
   /** What a run did: the manifest it wrote, or an empty hour that wrote nothing. */
@@ -226,7 +236,7 @@ public final class IngestJob {
   private Optional<Result> singlePass(Hour hour, String runId, Instant started, HourInput input, TableSchema raw,
       TableSchema table, JobLabels labels) {
     SideSurvey side = SideSurvey.register(spark.sparkContext(), MAX_REJECTED_PER_TASK, MAX_REJECTED_BYTES_PER_TASK,
-        MAX_ID_HASHES_PER_OBJECT);
+        idHashesPerObject);
     WebEventDecoder decoder = new WebEventDecoder(WebEventDecoder.Output.TABLE, raw, table, hour, dataset.late(),
         dataset.future(), dataset.email(), hmacKey).withSideSurvey(side);
     HourPartitionWriter writer = new HourPartitionWriter(spark);
@@ -267,6 +277,7 @@ public final class IngestJob {
   }
 
   private boolean repeatsAnEventId(HourPartitionWriter.Staged staged) {
+    progress.accept("an object has more than " + idHashesPerObject + " accepted records: checking event_ids in the staged rows");
     Target t = staged.target();
     return !spark.read().format(t.format().sparkFormat()).schema(t.schema()).load(staged.staging())
         .groupBy(WebEventColumns.EVENT_ID).count()

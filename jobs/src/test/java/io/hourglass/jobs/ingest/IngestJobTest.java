@@ -77,6 +77,26 @@ class IngestJobTest {
   }
 
   @Test
+  void pastTheHashLimitTheStagedEventIdsAreReadBack() throws IOException {
+    IngestFixture clean = new IngestFixture(dir.resolve("clean"), TableFormat.PARQUET);
+    clean.generate(H, 3000, false, 21);
+    RunManifest.Accounts a = clean.job().withIdHashesPerObject(100).run(H).manifest().orElseThrow().records();
+    assertEquals(3000, a.written());
+    assertTrue(clean.progress.stream().anyMatch(l -> l.contains("checking event_ids in the staged rows")), clean.progress.toString());
+    assertTrue(clean.progress.stream().noneMatch(l -> l.contains("one pass is not enough")), clean.progress.toString());
+
+    IngestFixture dirty = new IngestFixture(dir.resolve("dirty"), TableFormat.PARQUET);
+    GeneratedHour g = dirty.generate(H, 3000, true, 22);
+    RunManifest.Accounts d = dirty.job().withIdHashesPerObject(100).run(H).manifest().orElseThrow().records();
+    assertTrue(g.duplicates() > 0, "the dirty hour has duplicates");
+    assertTrue(dirty.progress.stream().anyMatch(l -> l.contains("one pass is not enough (an event_id repeats)")),
+        "the read-back found the repeats: " + dirty.progress);
+    assertEquals(g.duplicates(), d.duplicates());
+    assertEquals(g.validRecords(), d.written());
+    assertEquals(d.written(), dirty.table(H).select("event_id").distinct().count(), "no duplicate event_id in the table");
+  }
+
+  @Test
   void writeTasksFillWholeWavesOfCores() {
     long mib = 1024 * 1024;
     assertEquals(2, IngestJob.writeTasks(0, 2));
