@@ -237,11 +237,11 @@ public final class IngestJob {
       TableSchema table, JobLabels labels) {
     SideSurvey side = SideSurvey.register(spark.sparkContext(), MAX_REJECTED_PER_TASK, MAX_REJECTED_BYTES_PER_TASK,
         idHashesPerObject);
-    WebEventDecoder decoder = new WebEventDecoder(WebEventDecoder.Output.TABLE, raw, table, hour, dataset.late(),
+    WebEventDecoder decoder = new WebEventDecoder(WebEventDecoder.Output.STAGE, raw, table, hour, dataset.late(),
         dataset.future(), dataset.email(), hmacKey).withSideSurvey(side);
     HourPartitionWriter writer = new HourPartitionWriter(spark);
     labels.step("read, classify and stage " + dataset.table());
-    Dataset<Row> rows = fewerFiles(WebEventsTransforms.tableRows(RecordSource.read(spark, input, decoder), table), input);
+    Dataset<Row> rows = fewerFiles(RecordSource.read(spark, input, decoder), input); // the table's columns already
     HourPartitionWriter.Staged staged = writer.stage(tableTarget(hour, table), rows, runId);
     Map<String, Long> counts = side.counts();
     long accepted = counts.getOrDefault(Status.OK, 0L);

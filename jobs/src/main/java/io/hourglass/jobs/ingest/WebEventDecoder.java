@@ -54,11 +54,12 @@ import org.apache.spark.unsafe.types.UTF8String;
  * whole row through a shuffle; this does one parse and one pass per record, which is most of the
  * difference in the ingest benchmark.
  *
- * <p>A run reads its hour twice through this, once for each {@link Output}: a small {@link Output#SURVEY} row
- * per record (status, where it came from, and for a rejected record its detail and raw text), which is
- * cached and gives the counts, the duplicates and the quarantine; then the {@link Output#TABLE} rows of
- * accepted records only, streamed into the table write. Parsing twice costs less than caching the wide
- * rows: Spark's columnar cache of every column costs more than the whole parse.
+ * <p>The usual hour is read once, as {@link Output#STAGE} rows (the table's columns of accepted records)
+ * with counts and rejected records kept on the side. An hour that needs more reads twice: a small
+ * {@link Output#SURVEY} row per record (status, where it came from, and for a rejected record its detail
+ * and raw text), cached, gives the counts, the duplicates and the quarantine; then the {@link Output#TABLE}
+ * rows of accepted records, with their positions for the dedup, stream into the table write. Parsing twice
+ * costs less than caching the wide rows: Spark's columnar cache of every column costs more than the parse.
  */
 public final class WebEventDecoder implements RecordDecoder {
   private static final long serialVersionUID = 1L;
@@ -71,7 +72,13 @@ public final class WebEventDecoder implements RecordDecoder {
      */
     SURVEY,
     /** Rows for accepted records only: the table's columns, then line_no, rec_no and _status (always ok). */
-    TABLE
+    TABLE,
+    /**
+     * Rows for accepted records only, the table's columns and nothing else, so that they go to the writer
+     * without another projection; the records are counted and the rejected ones kept in a
+     * {@link SideSurvey} ({@link #withSideSurvey}, required): the single-pass ingest.
+     */
+    STAGE
   }
 
   private static final List<String> REQUIRED = List.of(
@@ -94,7 +101,7 @@ public final class WebEventDecoder implements RecordDecoder {
   private static final int MAX_CACHED_HMACS = 8192;
 
   private final Output output;
-  /** For {@link Output#TABLE}: where counts and rejected records go, or null when a survey pass gives them. */
+  /** For {@link Output#STAGE}: where counts and rejected records go. */
   private SideSurvey side;
   private final StructType schema;
   private final List<String> stringFieldsInOrder;
@@ -167,7 +174,11 @@ public final class WebEventDecoder implements RecordDecoder {
     this.windowStartText = start.toString();
     this.windowEndText = end.toString();
 
-    this.schema = output == Output.SURVEY ? surveySchema() : tableSchema(table);
+    this.schema = switch (output) {
+      case SURVEY -> surveySchema();
+      case TABLE -> tableSchema(table);
+      case STAGE -> stageSchema(table);
+    };
     this.copiedFields = stringFieldsInOrder.stream()
         .filter(f -> !f.equals(WebEventColumns.IP) && !f.equals(WebEventColumns.EMAIL)).toArray(String[]::new);
     this.copiedAt = java.util.Arrays.stream(copiedFields).mapToInt(this::at).toArray();
@@ -192,12 +203,12 @@ public final class WebEventDecoder implements RecordDecoder {
   }
 
   /**
-   * This decoder, for {@link Output#TABLE}, also counting every record and keeping rejected ones in
+   * This decoder, for {@link Output#STAGE}, also counting every record and keeping rejected ones in
    * {@code side}: the single-pass ingest's table read, which then needs no survey pass.
    */
   public WebEventDecoder withSideSurvey(SideSurvey side) {
-    if (output != Output.TABLE) {
-      throw new IllegalStateException("a side survey goes with the TABLE output, cannot be: " + output);
+    if (output != Output.STAGE) {
+      throw new IllegalStateException("a side survey goes with the STAGE output, cannot be: " + output);
     }
     this.side = side;
     return this;
@@ -228,12 +239,17 @@ public final class WebEventDecoder implements RecordDecoder {
         .add(WebEventColumns.INGEST_HOUR, DataTypes.StringType, false);
   }
 
-  private static StructType tableSchema(TableSchema table) {
+  /** The table's columns, each nullable (the decoder leaves a missing optional field null). */
+  private static StructType stageSchema(TableSchema table) {
     StructType s = new StructType();
     for (StructField f : table.sparkSchema().fields()) {
       s = s.add(f.name(), f.dataType(), true);
     }
-    return s
+    return s;
+  }
+
+  private static StructType tableSchema(TableSchema table) {
+    return stageSchema(table)
         .add(RawRecords.LINE_NO, DataTypes.LongType, false)
         .add(RawRecords.REC_NO, DataTypes.IntegerType, false)
         .add(Status.COLUMN, DataTypes.StringType, false);
@@ -244,7 +260,7 @@ public final class WebEventDecoder implements RecordDecoder {
     return schema;
   }
 
-  /** The record's row; null for a record the output leaves out (a rejected one, for {@link Output#TABLE}). */
+  /** The record's row; null for a record the output leaves out (a rejected one, but for {@link Output#SURVEY}). */
   @Override
   public InternalRow decode(String sourceFile, long lineNo, int recNo, String value, String readError) {
     lastDetail = null;
@@ -257,14 +273,16 @@ public final class WebEventDecoder implements RecordDecoder {
         side.accepted(acceptedId);
       }
     }
-    if (output == Output.TABLE && !ok) {
+    if (output != Output.SURVEY && !ok) {
       return null;
     }
     row[iSource] = sourceFileUtf8(sourceFile);
-    row[iLine] = lineNo;
-    row[iRec] = recNo;
     row[iIngestHour] = ingestHour;
-    row[iStatus] = ok ? OK : UTF8String.fromString(status);
+    if (output != Output.STAGE) {
+      row[iLine] = lineNo;
+      row[iRec] = recNo;
+      row[iStatus] = ok ? OK : UTF8String.fromString(status);
+    }
     if (!ok) {
       row[iValue] = UTF8String.fromString(value);
     }
