@@ -161,6 +161,17 @@ class HourPartitionWriterTest {
         TableReader.read(SPARK, root, format, SCHEMA));
   }
 
+  @ParameterizedTest
+  @EnumSource(value = TableFormat.class, names = {"PARQUET", "AVRO"})
+  void rowsOfAnotherOwnerPublishNothing(TableFormat format) throws IOException {
+    String root = root("foreign-" + format);
+    RunFailedException e = assertThrows(RunFailedException.class, () -> writer.replace(target(root, format, "A"),
+        rows(row("a1", 1, "d1", "A"), row("b1", 2, "d1", "B")), 2, "run-1", NOTHING));
+    assertTrue(e.getMessage().contains("in a run that owns owner=A"), e.getMessage());
+    assertTrue(e.getMessage().contains("owner=B"), e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("foreign-" + format).resolve("dt=d1")), "nothing published");
+  }
+
   @Test
   void aReRunThatProducesNothingRemovesWhatTheOwnerHad() throws IOException {
     String root = root("empty-rerun");
