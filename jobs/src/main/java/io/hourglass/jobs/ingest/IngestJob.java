@@ -229,8 +229,8 @@ public final class IngestJob {
   /**
    * The usual hour in one read: the accepted records go straight into the table's staging while counts and
    * rejected records are collected on the side ({@link SideSurvey}); the quarantine is written from those,
-   * the staged rows are checked (their count against the side count, no event_id twice: one column read
-   * back), and only then published. Empty when the hour needs the two passes after all (an event_id
+   * the staged rows are checked (their count against the side count; no event_id twice, from the hashes
+   * kept on the side or, past their limit, one column read back), and only then published. Empty when the hour needs the two passes after all (an event_id
    * repeats, or more rejected records than are kept on the side): the staging is dropped, nothing shows.
    */
   private Optional<Result> singlePass(Hour hour, String runId, Instant started, HourInput input, TableSchema raw,
