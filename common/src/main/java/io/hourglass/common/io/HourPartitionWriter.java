@@ -274,15 +274,23 @@ public final class HourPartitionWriter {
    */
   private static Map<String, Long> countFromFooters(FileSystem fs, Path staging, Target target) throws IOException {
     String prefix = staging.toUri().getPath() + "/";
+    String owned = ExternalCatalogUtils.getPartitionPathString(target.ownerColumn(), target.ownerValue());
     List<FileStatus> files = new ArrayList<>();
+    List<String> directories = new ArrayList<>();
     for (RemoteIterator<LocatedFileStatus> it = fs.listFiles(staging, true); it.hasNext(); ) {
       LocatedFileStatus f = it.next();
       String relative = f.getPath().toUri().getPath().substring(prefix.length());
-      if (Arrays.stream(relative.split("/")).noneMatch(part -> part.startsWith("_") || part.startsWith("."))) {
-        files.add(f);
+      if (Arrays.stream(relative.split("/")).anyMatch(part -> part.startsWith("_") || part.startsWith("."))) {
+        continue; // _SUCCESS, checksums, committer leftovers
       }
+      String directory = relative.substring(0, Math.max(0, relative.lastIndexOf('/')));
+      if (!directory.equals(owned) && !directory.endsWith("/" + owned)) {
+        throw new RunFailedException(String.format("%s: rows in %s in a run that owns %s; nothing was published",
+            target.root(), directory, owned));
+      }
+      files.add(f);
+      directories.add(directory);
     }
-    String owned = ExternalCatalogUtils.getPartitionPathString(target.ownerColumn(), target.ownerValue());
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(FOOTER_READERS, files.size())));
     try {
       List<Future<Long>> rows = new ArrayList<>();
@@ -295,12 +303,7 @@ public final class HourPartitionWriter {
       }
       Map<String, Long> result = new TreeMap<>();
       for (int i = 0; i < files.size(); i++) {
-        String relative = files.get(i).getPath().getParent().toUri().getPath().substring(prefix.length());
-        if (!relative.equals(owned) && !relative.endsWith("/" + owned)) {
-          throw new RunFailedException(String.format("%s: rows in %s in a run that owns %s; nothing was published",
-              target.root(), relative, owned));
-        }
-        result.merge(relative, rows.get(i).get(), Long::sum);
+        result.merge(directories.get(i), rows.get(i).get(), Long::sum);
       }
       return result;
     } catch (InterruptedException e) {
