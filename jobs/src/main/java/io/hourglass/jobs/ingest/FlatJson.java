@@ -1,11 +1,13 @@
 package io.hourglass.jobs.ingest;
 
 import io.hourglass.jobs.ingest.WebEventsTransforms.JsonObjects;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A fast path for {@link JsonObjects#parseObject}: the decoder's JSON parse was the largest single cost in
@@ -16,11 +18,18 @@ import java.util.Map;
  * deep nesting, any doubt at all) and the caller asks Jackson. So it answers only where it cannot disagree:
  * what it returns is exactly what {@link JsonObjects#parseObject} returns for the same text, and it never
  * gives an error itself.
+ *
+ * <p>The decoder's scan ({@link #scan}) also skips the map: the names it asks for are known in advance
+ * ({@link Names}), each value goes straight to its slot in a {@link Fields} reused from record to record, and
+ * a known name is recognised from its characters and hash as they are scanned, without a substring.
  */
 final class FlatJson {
   /** Deepest nesting scanned, counting the top-level object as 1; deeper goes to Jackson (which allows 1000). */
   static final int MAX_DEPTH = 64;
-  /** Most names scanned in one nested object (they are checked for duplicates pairwise); more goes to Jackson. */
+  /**
+   * Most names scanned in one nested object, or unknown to the {@link Names} at the top (they are checked for
+   * duplicates pairwise); more goes to Jackson.
+   */
   static final int MAX_NESTED_NAMES = 128;
   private static final int FAIL = -1;
 
@@ -28,67 +37,265 @@ final class FlatJson {
 
   /** The same as {@link JsonObjects#parseObject} for a plain object; null when it cannot tell (and for null). */
   static JsonObjects.Parsed parse(String text) {
-    if (text == null) {
+    Fields fields = new Fields(Names.NONE);
+    if (!scan(text, fields)) {
       return null;
+    }
+    Map<String, String> map = new LinkedHashMap<>(Math.max(4, 2 * fields.others()));
+    List<String> nested = new ArrayList<>(0);
+    for (int k = 0; k < fields.others(); k++) {
+      map.put(fields.otherName(k), fields.otherValue(k));
+      if (fields.otherNested(k)) {
+        nested.add(fields.otherName(k));
+      }
+    }
+    return new JsonObjects.Parsed(map, nested, null);
+  }
+
+  /**
+   * Scans a plain object into {@code out} (cleared first): the value of a name that {@code out}'s
+   * {@link Names} know goes to its slot, found from the name's characters without a substring or a map
+   * lookup; other names keep their order. The values are what {@link JsonObjects#parseObject} gives for them.
+   *
+   * @return false when the text is anything but a plain object (and for null): ask Jackson
+   */
+  static boolean scan(String text, Fields out) {
+    out.clear();
+    if (text == null) {
+      return false;
     }
     int n = text.length();
     int i = skipWs(text, 0);
     if (i >= n || text.charAt(i) != '{') {
-      return null;
+      return false;
     }
-    Map<String, String> fields = new LinkedHashMap<>(32); // as the reference: an event has about 15 fields
-    List<String> nested = new ArrayList<>(0);
     i = skipWs(text, i + 1);
     if (i < n && text.charAt(i) == '}') {
-      i++;
-    } else {
+      return skipWs(text, i + 1) == n;
+    }
+    while (true) {
+      if (i >= n || text.charAt(i) != '"') {
+        return false;
+      }
+      // The name, hashed as String.hashCode hashes it, as it is scanned.
+      int from = i + 1;
+      int hash = 0;
+      int j = from;
       while (true) {
-        if (i >= n || text.charAt(i) != '"') {
-          return null;
+        if (j >= n) {
+          return false;
         }
-        int nameEnd = scanString(text, i);
-        if (nameEnd == FAIL) {
-          return null;
-        }
-        String name = text.substring(i + 1, nameEnd - 1);
-        i = skipWs(text, nameEnd);
-        if (i >= n || text.charAt(i) != ':') {
-          return null;
-        }
-        i = skipWs(text, i + 1);
-        int end = scanValue(text, i, 1);
-        if (end == FAIL) {
-          return null;
-        }
-        String value;
-        char c = text.charAt(i);
+        char c = text.charAt(j);
         if (c == '"') {
-          value = text.substring(i + 1, end - 1);
-        } else if (c == '{' || c == '[') {
-          value = text.substring(i, end);
-          nested.add(name);
-        } else if (c == 'n') {
-          value = null;
-        } else {
-          value = text.substring(i, end); // a number, true or false as written
-        }
-        int size = fields.size();
-        fields.put(name, value);
-        if (fields.size() == size) {
-          return null; // a duplicate name: Jackson's error to give
-        }
-        i = separator(text, end, '}');
-        if (i == FAIL) {
-          return null;
-        }
-        if (text.charAt(i) == '}') {
-          i++;
           break;
         }
-        i = skipWs(text, i + 1);
+        if (c == '\\' || c < 0x20) {
+          return false;
+        }
+        hash = 31 * hash + c;
+        j++;
+      }
+      int slot = out.names.slot(text, from, j - from, hash);
+      i = skipWs(text, j + 1);
+      if (i >= n || text.charAt(i) != ':') {
+        return false;
+      }
+      i = skipWs(text, i + 1);
+      int end = scanValue(text, i, 1);
+      if (end == FAIL) {
+        return false;
+      }
+      String value;
+      boolean nested = false;
+      char c = text.charAt(i);
+      if (c == '"') {
+        value = text.substring(i + 1, end - 1);
+      } else if (c == '{' || c == '[') {
+        value = text.substring(i, end);
+        nested = true;
+      } else if (c == 'n') {
+        value = null;
+      } else {
+        value = text.substring(i, end); // a number, true or false as written
+      }
+      boolean added = slot >= 0 ? out.putKnown(slot, value, nested) : out.putOther(text.substring(from, j), value, nested);
+      if (!added) {
+        return false; // a duplicate name: Jackson's error to give
+      }
+      i = separator(text, end, '}');
+      if (i == FAIL) {
+        return false;
+      }
+      if (text.charAt(i) == '}') {
+        return skipWs(text, i + 1) == n;
+      }
+      i = skipWs(text, i + 1);
+    }
+  }
+
+  /**
+   * Field names known in advance, each with a slot where {@link #scan} puts its value: a small open-addressing
+   * table over the names' {@code String.hashCode}, probed with the hash computed while the name is scanned.
+   */
+  static final class Names implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** No names known: every field is one of the others. */
+    static final Names NONE = new Names(List.of());
+    private final String[] names;
+    private final int[] hashes;
+    /** slot + 1 at each position, 0 where empty. */
+    private final int[] table;
+
+    Names(List<String> names) {
+      this.names = names.toArray(String[]::new);
+      if (Set.copyOf(names).size() != names.size()) {
+        throw new IllegalArgumentException("field names repeat: " + names);
+      }
+      this.hashes = names.stream().mapToInt(String::hashCode).toArray();
+      this.table = new int[Math.max(8, Integer.highestOneBit(Math.max(1, names.size())) << 2)];
+      for (int s = 0; s < this.names.length; s++) {
+        int at = start(hashes[s]);
+        while (table[at] != 0) {
+          at = (at + 1) & (table.length - 1);
+        }
+        table[at] = s + 1;
       }
     }
-    return skipWs(text, i) == n ? new JsonObjects.Parsed(fields, nested, null) : null;
+
+    int size() {
+      return names.length;
+    }
+
+    String name(int slot) {
+      return names[slot];
+    }
+
+    /** The slot of {@code name}, or -1. */
+    int slot(String name) {
+      return slot(name, 0, name.length(), name.hashCode());
+    }
+
+    /** The slot of the name {@code text[from, from + length)} whose {@code String.hashCode} is {@code hash}, or -1. */
+    int slot(String text, int from, int length, int hash) {
+      for (int at = start(hash); ; at = (at + 1) & (table.length - 1)) {
+        int s = table[at] - 1;
+        if (s < 0) {
+          return -1;
+        }
+        if (hashes[s] == hash && names[s].length() == length && text.regionMatches(from, names[s], 0, length)) {
+          return s;
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return String.join(", ", names);
+    }
+
+    private int start(int hash) {
+      return (hash ^ (hash >>> 16)) & (table.length - 1);
+    }
+  }
+
+  /**
+   * The top-level fields of one object: known names by slot, the others in their order. One per decoder,
+   * reused record after record, so a record costs no map.
+   */
+  static final class Fields {
+    final Names names;
+    private final String[] values;
+    private final boolean[] present;
+    private final boolean[] nested;
+    private String[] otherNames = new String[4];
+    private String[] otherValues = new String[4];
+    private boolean[] otherNested = new boolean[4];
+    private int others;
+
+    Fields(Names names) {
+      this.names = names;
+      this.values = new String[names.size()];
+      this.present = new boolean[names.size()];
+      this.nested = new boolean[names.size()];
+    }
+
+    void clear() {
+      Arrays.fill(values, null);
+      Arrays.fill(present, false);
+      Arrays.fill(nested, false);
+      Arrays.fill(otherNames, 0, others, null);
+      Arrays.fill(otherValues, 0, others, null);
+      others = 0;
+    }
+
+    /** Jackson's answer for a text the scan left to it, in this form. */
+    void fill(JsonObjects.Parsed parsed) {
+      clear();
+      Set<String> nestedNames = Set.copyOf(parsed.nested());
+      for (Map.Entry<String, String> e : parsed.fields().entrySet()) {
+        int slot = names.slot(e.getKey());
+        boolean isNested = nestedNames.contains(e.getKey());
+        boolean added = slot >= 0 ? putKnown(slot, e.getValue(), isNested) : putOther(e.getKey(), e.getValue(), isNested);
+        assert added : "a map has no duplicate keys";
+      }
+    }
+
+    /** The value of the known name at {@code slot}: null when absent or JSON null (and for slot -1). */
+    String get(int slot) {
+      return slot < 0 ? null : values[slot];
+    }
+
+    /** Whether the known name at {@code slot} holds an object or an array. */
+    boolean nested(int slot) {
+      return slot >= 0 && nested[slot];
+    }
+
+    int others() {
+      return others;
+    }
+
+    String otherName(int k) {
+      return otherNames[k];
+    }
+
+    String otherValue(int k) {
+      return otherValues[k];
+    }
+
+    boolean otherNested(int k) {
+      return otherNested[k];
+    }
+
+    private boolean putKnown(int slot, String value, boolean isNested) {
+      if (present[slot]) {
+        return false;
+      }
+      present[slot] = true;
+      values[slot] = value;
+      nested[slot] = isNested;
+      return true;
+    }
+
+    /** False for a duplicate name, and past {@link #MAX_NESTED_NAMES} others (checked pairwise: Jackson takes more). */
+    private boolean putOther(String name, String value, boolean isNested) {
+      if (others >= MAX_NESTED_NAMES) {
+        return false;
+      }
+      for (int k = 0; k < others; k++) {
+        if (otherNames[k].equals(name)) {
+          return false;
+        }
+      }
+      if (others == otherNames.length) {
+        otherNames = Arrays.copyOf(otherNames, 2 * others);
+        otherValues = Arrays.copyOf(otherValues, 2 * others);
+        otherNested = Arrays.copyOf(otherNested, 2 * others);
+      }
+      otherNames[others] = name;
+      otherValues[others] = value;
+      otherNested[others++] = isNested;
+      return true;
+    }
   }
 
   /** The end of the value at {@code i} inside a container at {@code depth}, or {@link #FAIL}. */

@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,6 +96,7 @@ public final class WebEventDecoder implements RecordDecoder {
   private static final JsonFactory JSON = new JsonFactory();
   private static final UTF8String OK = UTF8String.fromString(Status.OK);
   private static final long MICROS_PER_DAY = 86_400_000_000L;
+  private static final long MICROS_PER_HOUR = 3_600_000_000L;
   /** Entries the per-task HMAC cache holds before it starts over: about 2 MB. */
   private static final int MAX_CACHED_HMACS = 8192;
 
@@ -105,8 +105,6 @@ public final class WebEventDecoder implements RecordDecoder {
   private SideSurvey side;
   private final StructType schema;
   private final List<String> stringFieldsInOrder;
-  private final Set<String> stringFields;
-  private final Set<String> known;
   private final UTF8String ingestHour;
   private final String ingestHourText;
   private final long windowStartMicros;
@@ -114,9 +112,21 @@ public final class WebEventDecoder implements RecordDecoder {
   private final String windowStartText;
   private final String windowEndText;
   private final Hmac hmac;
-  /** String fields copied to the table as they are (all but ip and email, which are cleansed), and where. */
-  private final String[] copiedFields;
+  /** The raw contract's field names, each with the slot its value is scanned into. */
+  private final FlatJson.Names names;
+  private final int[] requiredSlots;
+  /** The slots of the string fields, in the contract's order (for the nested-value check). */
+  private final int[] stringSlots;
+  /** String fields copied to the table as they are (all but ip and email, which are cleansed): slots, and where. */
+  private final int[] copiedSlots;
   private final int[] copiedAt;
+  private final int sEventId;
+  private final int sSite;
+  private final int sTime;
+  private final int sProps;
+  private final int sUrl;
+  private final int sIp;
+  private final int sEmail;
   // Output column positions; -1 where the output has no such column.
   private final int iSource;
   private final int iLine;
@@ -149,6 +159,8 @@ public final class WebEventDecoder implements RecordDecoder {
   private transient UTF8String sourceFileUtf8;
   /** Email HMACs computed in this task: an hour repeats each user's address many times. Bounded, see {@link #hmacOf}. */
   private transient Map<String, String> hmacs;
+  /** The fields of the record being decoded. */
+  private transient FlatJson.Fields fields;
 
   /**
    * @param raw the raw record contract (which fields are known, which are strings)
@@ -163,8 +175,6 @@ public final class WebEventDecoder implements RecordDecoder {
     }
     this.hmac = email == PiiMode.HASH ? Hmac.withKey(hmacKey.get()) : null;
     this.stringFieldsInOrder = WebEventsTransforms.stringFields(raw);
-    this.stringFields = Set.copyOf(stringFieldsInOrder);
-    this.known = Set.copyOf(raw.fieldNames());
     this.ingestHour = UTF8String.fromString(hour.id());
     this.ingestHourText = hour.id();
     Instant start = hour.start().minus(late);
@@ -179,9 +189,26 @@ public final class WebEventDecoder implements RecordDecoder {
       case TABLE -> tableSchema(table);
       case STAGE -> stageSchema(table);
     };
-    this.copiedFields = stringFieldsInOrder.stream()
+    this.names = new FlatJson.Names(raw.fieldNames());
+    for (String f : raw.fieldNames()) {
+      if (!REQUIRED_SET.contains(f) && REQUIRED_SET.contains(lower(f))) {
+        // The "found Event_ID" hint looks only at names outside the contract.
+        throw new IllegalArgumentException("the raw contract's field '" + f + "' differs from a required field only in case");
+      }
+    }
+    this.requiredSlots = REQUIRED.stream().mapToInt(this::slot).toArray();
+    this.stringSlots = stringFieldsInOrder.stream().mapToInt(this::slot).toArray();
+    String[] copied = stringFieldsInOrder.stream()
         .filter(f -> !f.equals(WebEventColumns.IP) && !f.equals(WebEventColumns.EMAIL)).toArray(String[]::new);
-    this.copiedAt = java.util.Arrays.stream(copiedFields).mapToInt(this::at).toArray();
+    this.copiedSlots = java.util.Arrays.stream(copied).mapToInt(this::slot).toArray();
+    this.copiedAt = java.util.Arrays.stream(copied).mapToInt(this::at).toArray();
+    this.sEventId = slot(WebEventColumns.EVENT_ID);
+    this.sSite = slot(WebEventColumns.SITE_ID);
+    this.sTime = slot(WebEventColumns.EVENT_TIME);
+    this.sProps = slot(WebEventColumns.PROPS);
+    this.sUrl = slot(WebEventColumns.URL);
+    this.sIp = slot(WebEventColumns.IP);
+    this.sEmail = slot(WebEventColumns.EMAIL);
     this.iSource = at(RawRecords.SOURCE_FILE);
     this.iLine = at(RawRecords.LINE_NO);
     this.iRec = at(RawRecords.REC_NO);
@@ -219,6 +246,16 @@ public final class WebEventDecoder implements RecordDecoder {
     if (side != null) {
       side.endOfObject();
     }
+  }
+
+  /** The slot of a raw field the decoder reads, which the raw contract must have. */
+  private int slot(String field) {
+    int slot = names.slot(field);
+    if (slot < 0) {
+      throw new IllegalArgumentException("the raw contract has no field '" + field + "', which the web_events decoder reads; it has "
+          + names);
+    }
+    return slot;
   }
 
   /** The position of {@code column} in this decoder's rows, or -1. */
@@ -309,25 +346,32 @@ public final class WebEventDecoder implements RecordDecoder {
     if (isBlank(value)) {
       return Status.BLANK;
     }
-    JsonObjects.Parsed parsed = parseObject(value);
-    Map<String, String> fields = parsed.fields();
     if (fields == null) {
-      return detail(row, Status.MALFORMED_JSON, "not a single JSON object: " + parsed.error());
+      fields = new FlatJson.Fields(names);
+    }
+    FlatJson.Fields fields = this.fields;
+    if (!FlatJson.scan(value, fields)) {
+      JsonObjects.Parsed parsed = JsonObjects.parseObject(value);
+      if (parsed.fields() == null) {
+        return detail(row, Status.MALFORMED_JSON, "not a single JSON object: " + parsed.error());
+      }
+      fields.fill(parsed);
     }
 
     List<String> missing = new ArrayList<>(0);
-    for (String f : REQUIRED) {
-      String v = fields.get(f);
+    for (int r = 0; r < requiredSlots.length; r++) {
+      String v = fields.get(requiredSlots[r]);
       if (v == null || isBlank(v)) {
-        missing.add(f);
+        missing.add(REQUIRED.get(r));
       }
     }
     if (!missing.isEmpty()) {
       StringBuilder d = new StringBuilder("missing required field(s): ").append(String.join(", ", missing));
       List<String> variants = new ArrayList<>(0);
-      for (String k : fields.keySet()) {
-        if (!REQUIRED_SET.contains(k) && REQUIRED_SET.contains(lower(k))) {
-          variants.add(k);
+      for (int k = 0; k < fields.others(); k++) { // a name of the contract is never a variant (checked when built)
+        String name = fields.otherName(k);
+        if (!REQUIRED_SET.contains(name) && REQUIRED_SET.contains(lower(name))) {
+          variants.add(name);
         }
       }
       if (!variants.isEmpty()) {
@@ -337,20 +381,17 @@ public final class WebEventDecoder implements RecordDecoder {
     }
 
     List<String> bad = new ArrayList<>(0);
-    if (parsed.nested().stream().anyMatch(stringFields::contains)) { // usually only props is nested, rightly
-      Set<String> nested = new HashSet<>(parsed.nested());
-      for (String f : stringFieldsInOrder) {
-        if (nested.contains(f)) {
-          bad.add(f + ": a JSON object or array where a string is expected");
-        }
+    for (int k = 0; k < stringSlots.length; k++) { // usually only props is nested, rightly
+      if (fields.nested(stringSlots[k])) {
+        bad.add(stringFieldsInOrder.get(k) + ": a JSON object or array where a string is expected");
       }
     }
-    String siteRaw = fields.get(WebEventColumns.SITE_ID);
+    String siteRaw = fields.get(sSite);
     Integer site = siteId(siteRaw);
     if (siteRaw != null && site == null) {
       bad.add("site_id: '" + siteRaw + "' is not an int");
     }
-    String timeRaw = fields.get(WebEventColumns.EVENT_TIME);
+    String timeRaw = fields.get(sTime);
     boolean epochSeconds = timeRaw != null && EPOCH_SECONDS.matcher(timeRaw).find();
     Long time = epochSeconds ? null : eventTime(timeRaw);
     if (epochSeconds) {
@@ -359,7 +400,7 @@ public final class WebEventDecoder implements RecordDecoder {
     if (timeRaw != null && !epochSeconds && time == null) {
       bad.add("event_time: '" + timeRaw + "' is not ISO-8601 or epoch millis");
     }
-    String propsRaw = fields.get(WebEventColumns.PROPS);
+    String propsRaw = fields.get(sProps);
     JsonObjects.Parsed props = parseObject(propsRaw);
     if (propsRaw != null && props.fields() == null) {
       bad.add("props: not a JSON object: " + props.error());
@@ -374,26 +415,26 @@ public final class WebEventDecoder implements RecordDecoder {
       return detail(row, Status.FUTURE, "event_time " + isoSeconds().format(time) + " is at or after the window end " + windowEndText);
     }
 
-    acceptedId = fields.get(WebEventColumns.EVENT_ID);
+    acceptedId = fields.get(sEventId);
     if (output == Output.SURVEY) {
       set(row, iEventId, acceptedId);
       return Status.OK;
     }
-    for (int i = 0; i < copiedFields.length; i++) {
-      set(row, copiedAt[i], fields.get(copiedFields[i]));
+    for (int i = 0; i < copiedSlots.length; i++) {
+      set(row, copiedAt[i], fields.get(copiedSlots[i]));
     }
     row[iSite] = site;
     row[iTime] = time;
     row[iProps] = props == null ? null : map(props.fields());
-    String url = fields.get(WebEventColumns.URL);
+    String url = fields.get(sUrl);
     UrlParts parts = urlParts(url);
     set(row, iDomain, parts.domain());
     set(row, iPath, parts.path());
-    set(row, iIp, truncateIp(fields.get(WebEventColumns.IP)));
-    set(row, iHmac, hmacOf(fields.get(WebEventColumns.EMAIL)));
+    set(row, iIp, truncateIp(fields.get(sIp)));
+    set(row, iHmac, hmacOf(fields.get(sEmail)));
     set(row, iExtra, extra(fields));
     row[iDt] = dt(time);
-    row[iHour] = DateTimeUtils.getHours(time, ZoneOffset.UTC);
+    row[iHour] = (int) (Math.floorMod(time, MICROS_PER_DAY) / MICROS_PER_HOUR); // hour(event_time) in UTC, as Spark's getHours
     return Status.OK;
   }
 
@@ -427,7 +468,7 @@ public final class WebEventDecoder implements RecordDecoder {
     return h;
   }
 
-  /** {@link JsonObjects#parseObject}, through {@link FlatJson} for the plain objects nearly every record is. */
+  /** {@link JsonObjects#parseObject} (of props), through {@link FlatJson} for the plain objects nearly every record is. */
   private static JsonObjects.Parsed parseObject(String text) {
     JsonObjects.Parsed flat = FlatJson.parse(text);
     return flat != null ? flat : JsonObjects.parseObject(text);
@@ -735,28 +776,22 @@ public final class WebEventDecoder implements RecordDecoder {
   }
 
   /** Unknown fields as {@code to_json} writes a map of strings: in their order, nulls kept; null when none. */
-  private String extra(Map<String, String> fields) {
-    StringWriter out = null;
-    JsonGenerator g = null;
+  private static String extra(FlatJson.Fields fields) {
+    if (fields.others() == 0) {
+      return null;
+    }
+    StringWriter out = new StringWriter();
     try {
-      for (Map.Entry<String, String> e : fields.entrySet()) {
-        if (known.contains(e.getKey())) {
-          continue;
-        }
-        if (g == null) {
-          out = new StringWriter();
-          g = JSON.createGenerator(out);
-          g.writeStartObject();
-        }
-        g.writeFieldName(e.getKey());
-        if (e.getValue() == null) {
+      JsonGenerator g = JSON.createGenerator(out);
+      g.writeStartObject();
+      for (int k = 0; k < fields.others(); k++) {
+        g.writeFieldName(fields.otherName(k));
+        String v = fields.otherValue(k);
+        if (v == null) {
           g.writeNull();
         } else {
-          g.writeString(e.getValue());
+          g.writeString(v);
         }
-      }
-      if (g == null) {
-        return null;
       }
       g.writeEndObject();
       g.close();

@@ -1,6 +1,7 @@
 package io.hourglass.jobs.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -137,6 +138,72 @@ class FlatJsonTest {
       many.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":").append(i);
     }
     assertNull(FlatJson.parse(many.append("}}").toString()));
+  }
+
+  /**
+   * The decoder's scan puts each known name's value in its slot and keeps the others in order: the same
+   * fields as Jackson's map, checked on random events (names known and unknown, in any order) and on
+   * Jackson's own answer taken into the same form ({@code fill}), which is what the decoder does when the scan
+   * refuses.
+   */
+  @Test
+  void knownNamesGoToTheirSlotsAndTheOthersKeepTheirOrder() {
+    FlatJson.Names names = new FlatJson.Names(List.of("event_id", "event_type", "event_time", "site_id", "url",
+        "ip", "email", "props", "日本", ""));
+    FlatJson.Fields scanned = new FlatJson.Fields(names);
+    FlatJson.Fields filled = new FlatJson.Fields(names);
+    Random random = new Random(11);
+    int withOthers = 0;
+    for (int i = 0; i < 5_000; i++) {
+      String text = event(random);
+      assertTrue(FlatJson.scan(text, scanned), text);
+      JsonObjects.Parsed jackson = JsonObjects.parseObject(text);
+      assertSameFields(jackson, scanned, text);
+      filled.fill(jackson);
+      assertSameFields(jackson, filled, text);
+      withOthers += scanned.others() > 0 ? 1 : 0;
+    }
+    assertTrue(withOthers > 1_000, "events with unknown names: " + withOthers);
+
+    // A name known or not, given twice, is Jackson's error to report; so is a flood of unknown names.
+    assertFalse(FlatJson.scan("{\"event_id\":\"a\",\"x\":1,\"event_id\":\"b\"}", scanned));
+    assertFalse(FlatJson.scan("{\"x\":1,\"event_id\":\"a\",\"x\":null}", scanned));
+    StringBuilder flood = new StringBuilder("{");
+    for (int i = 0; i <= FlatJson.MAX_NESTED_NAMES; i++) {
+      flood.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":").append(i);
+    }
+    assertFalse(FlatJson.scan(flood.append('}').toString(), scanned));
+    assertNull(JsonObjects.parseObject(flood.toString()).error());
+    // What a refused scan left behind is not read: the next record starts clean.
+    assertTrue(FlatJson.scan("{\"url\":\"u\"}", scanned));
+    assertNull(scanned.get(names.slot("event_id")));
+    assertEquals("u", scanned.get(names.slot("url")));
+    assertEquals(0, scanned.others());
+  }
+
+  private static void assertSameFields(JsonObjects.Parsed jackson, FlatJson.Fields fields, String text) {
+    Map<String, String> known = new LinkedHashMap<>();
+    List<String> otherNames = new ArrayList<>();
+    List<String> otherValues = new ArrayList<>();
+    for (Map.Entry<String, String> e : jackson.fields().entrySet()) {
+      int slot = fields.names.slot(e.getKey());
+      if (slot >= 0) {
+        known.put(e.getKey(), e.getValue());
+        assertEquals(jackson.nested().contains(e.getKey()), fields.nested(slot), text);
+      } else {
+        otherNames.add(e.getKey());
+        otherValues.add(e.getValue());
+      }
+    }
+    for (int slot = 0; slot < fields.names.size(); slot++) {
+      assertEquals(known.get(fields.names.name(slot)), fields.get(slot), text);
+    }
+    assertEquals(otherNames.size(), fields.others(), text);
+    for (int k = 0; k < fields.others(); k++) {
+      assertEquals(otherNames.get(k), fields.otherName(k), text);
+      assertEquals(otherValues.get(k), fields.otherValue(k), text);
+      assertEquals(jackson.nested().contains(otherNames.get(k)), fields.otherNested(k), text);
+    }
   }
 
   /** The behaviour the scanner leans on, so a Jackson upgrade that changes it shows up here. */
