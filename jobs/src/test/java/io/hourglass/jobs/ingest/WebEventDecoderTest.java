@@ -57,6 +57,64 @@ class WebEventDecoderTest {
     assertEquals(true, answered > 5_000, "answered " + answered);
   }
 
+  /**
+   * Plain digits are typed by their count instead of the regexes ({@code ^-?\\d{1,10}$} and Spark's cast for
+   * site_id, {@code ^\\d{1,11}$} for epoch seconds, {@code ^-?\\d{1,15}$} and the cast for epoch millis): the
+   * same answers as the regexes and casts on digits of every length and on what only looks like them.
+   */
+  @Test
+  void digitShortcutsAgreeWithTheRegexesAndCasts() {
+    Random r = new Random(5);
+    List<String> samples = new ArrayList<>(List.of("0", "00", "-0", "-", "", "+1", " 1", "1 ", "1\n", "12\u2028",
+        "2147483647", "2147483648", "-2147483648", "-2147483649", "0002147483647", "99999999999", "999999999999",
+        "123456789012345", "1234567890123456", "\u0661\u0662", "1.5", "1e3", "0x10", "1795171134840", "2026-11-20T10:51:03Z"));
+    for (int i = 0; i < 5_000; i++) {
+      StringBuilder b = new StringBuilder(r.nextInt(8) == 0 ? "-" : "");
+      int len = 1 + r.nextInt(20);
+      for (int k = 0; k < len; k++) {
+        b.append((char) ('0' + r.nextInt(10)));
+      }
+      if (r.nextInt(10) == 0) {
+        b.append(new String[] {"\n", "\r\n", " ", "x", "\u2029"}[r.nextInt(5)]);
+      }
+      samples.add(b.toString());
+    }
+    java.util.regex.Pattern site = java.util.regex.Pattern.compile("^-?\\d{1,10}$");
+    java.util.regex.Pattern seconds = java.util.regex.Pattern.compile(WebEventsTransforms.EPOCH_SECONDS);
+    java.util.regex.Pattern millis = java.util.regex.Pattern.compile("^-?\\d{1,15}$");
+    for (String s : samples) {
+      UTF8String.LongWrapper n = new UTF8String.LongWrapper();
+      boolean castable = UTF8String.fromString(s).toLong(n);
+      Integer expectedSite = site.matcher(s).find() && castable && n.value >= Integer.MIN_VALUE && n.value <= Integer.MAX_VALUE
+          ? (int) n.value : null;
+      assertEquals(expectedSite, WebEventDecoder.siteId(s), "site_id '" + s + "'");
+      assertEquals(seconds.matcher(s).find(), WebEventDecoder.isEpochSeconds(s), "epoch seconds '" + s + "'");
+      Long expectedTime;
+      if (WebEventDecoder.isoUtc(s) != null) {
+        expectedTime = WebEventDecoder.isoUtc(s);
+      } else if (millis.matcher(s).find()) {
+        expectedTime = castable ? Math.multiplyExact(n.value, 1000L) : null;
+      } else {
+        scala.Option<Object> micros = DateTimeUtils.stringToTimestamp(UTF8String.fromString(s), ZoneOffset.UTC);
+        expectedTime = micros.isDefined() ? (Long) micros.get() : null;
+      }
+      assertEquals(expectedTime, WebEventDecoder.eventTime(s), "event_time '" + s + "'");
+    }
+  }
+
+  /** The HMAC cache gives what the HMAC gives, across its starting over when full. */
+  @Test
+  void hmacCacheGivesTheHmacAndStaysBounded() {
+    io.hourglass.common.transform.Hmac hmac = io.hourglass.common.transform.Hmac.withKey("a test key, not a secret".getBytes());
+    WebEventDecoder.HmacCache cache = new WebEventDecoder.HmacCache(16);
+    Random r = new Random(3);
+    for (int i = 0; i < 2_000; i++) {
+      String email = "user" + r.nextInt(i < 1_000 ? 12 : 40) + "@example.com";
+      assertEquals(hmac.ofValue(email), cache.get(email, hmac).toString(), email);
+      assertEquals(true, cache.size() <= 16, "size " + cache.size());
+    }
+  }
+
   @Test
   void ipShortcutAgreesWithTheColumnRule() {
     Random r = new Random(11);
