@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -158,8 +157,9 @@ public final class WebEventDecoder implements RecordDecoder {
   private transient UTF8String sourceFileUtf8;
   /** Email HMACs computed in this task: an hour repeats each user's address many times. Bounded, see {@link #hmacOf}. */
   private transient HmacCache hmacs;
-  /** The fields of the record being decoded. */
+  /** The fields of the record being decoded, and of its props (all names unknown in advance, kept in order). */
   private transient FlatJson.Fields fields;
+  private transient FlatJson.Fields props;
 
   /**
    * @param raw the raw record contract (which fields are known, which are strings)
@@ -347,6 +347,7 @@ public final class WebEventDecoder implements RecordDecoder {
     }
     if (fields == null) {
       fields = new FlatJson.Fields(names);
+      props = new FlatJson.Fields(FlatJson.Names.NONE);
     }
     FlatJson.Fields fields = this.fields;
     if (!FlatJson.scan(value, fields)) {
@@ -400,9 +401,13 @@ public final class WebEventDecoder implements RecordDecoder {
       bad.add("event_time: '" + timeRaw + "' is not ISO-8601 or epoch millis");
     }
     String propsRaw = fields.get(sProps);
-    JsonObjects.Parsed props = parseObject(propsRaw);
-    if (propsRaw != null && props.fields() == null) {
-      bad.add("props: not a JSON object: " + props.error());
+    if (propsRaw != null && !FlatJson.scan(propsRaw, props)) {
+      JsonObjects.Parsed parsed = JsonObjects.parseObject(propsRaw);
+      if (parsed.fields() == null) {
+        bad.add("props: not a JSON object: " + parsed.error());
+      } else {
+        props.fill(parsed);
+      }
     }
     if (!bad.isEmpty()) {
       return detail(row, Status.BAD_TYPE, String.join("; ", bad));
@@ -424,7 +429,7 @@ public final class WebEventDecoder implements RecordDecoder {
     }
     row[iSite] = site;
     row[iTime] = time;
-    row[iProps] = props == null ? null : map(props.fields());
+    row[iProps] = propsRaw == null ? null : map(props);
     String url = fields.get(sUrl);
     UrlParts parts = urlParts(url);
     set(row, iDomain, parts.domain());
@@ -506,12 +511,6 @@ public final class WebEventDecoder implements RecordDecoder {
     }
   }
 
-  /** {@link JsonObjects#parseObject} (of props), through {@link FlatJson} for the plain objects nearly every record is. */
-  private static JsonObjects.Parsed parseObject(String text) {
-    JsonObjects.Parsed flat = FlatJson.parse(text);
-    return flat != null ? flat : JsonObjects.parseObject(text);
-  }
-
   private String detail(Object[] row, String status, String detail) {
     if (output == Output.SURVEY) {
       row[iDetail] = UTF8String.fromString(detail);
@@ -546,7 +545,7 @@ public final class WebEventDecoder implements RecordDecoder {
     if (digits > 0 && digits <= 9) {
       return Integer.parseInt(raw); // what the regex and the cast give for up to 9 plain digits
     }
-    if (digits > 10 || !SITE.matcher(raw).find()) {
+    if (digits == 0 || digits > 10 || !SITE.matcher(raw).find()) {
       return null;
     }
     UTF8String.LongWrapper n = new UTF8String.LongWrapper();
@@ -559,22 +558,28 @@ public final class WebEventDecoder implements RecordDecoder {
   /** {@code rlike EPOCH_SECONDS}: plain digits are answered by their count, anything else by the regex. */
   static boolean isEpochSeconds(String raw) {
     int digits = asciiDigits(raw);
-    return digits > 0 ? digits <= 11 : EPOCH_SECONDS.matcher(raw).find();
+    return digits >= 0 ? digits > 0 && digits <= 11 : EPOCH_SECONDS.matcher(raw).find();
   }
 
   /**
-   * The length of {@code s} when it is nothing but ASCII digits (the {@code \d} of Java's regexes), else -1. For
-   * such text an anchored {@code ^-?\d{1,n}$} matches exactly when the length is at most n.
+   * What an anchored {@code ^-?\d{1,n}$} (Java's {@code \d}: ASCII digits) can make of {@code s}: its length
+   * when it is nothing but ASCII digits (the regex matches exactly when that is at most n); 0 when no such
+   * regex can match it (empty, or a character that is none of a digit, a leading '-', a final line terminator,
+   * before which Java's {@code $} also matches); -1 when only the regex can tell.
    */
   private static int asciiDigits(String s) {
     int n = s.length();
     if (n == 0) {
+      return 0;
+    }
+    char last = s.charAt(n - 1);
+    if (s.charAt(0) == '-' || last == '\n' || last == '\r' || last == '\u0085' || last == '\u2028' || last == '\u2029') {
       return -1;
     }
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       if (c < '0' || c > '9') {
-        return -1;
+        return 0;
       }
     }
     return n;
@@ -594,7 +599,7 @@ public final class WebEventDecoder implements RecordDecoder {
       return Long.parseLong(raw) * 1000L; // what the regex and the cast give for up to 15 plain digits; no overflow
     }
     UTF8String text = UTF8String.fromString(raw);
-    if (digits < 0 && MILLIS.matcher(raw).find()) {
+    if (digits < 0 && MILLIS.matcher(raw).find()) { // a sign or a final line terminator: the regex decides
       UTF8String.LongWrapper n = new UTF8String.LongWrapper();
       return text.toLong(n) ? Math.multiplyExact(n.value, 1000L) : null;
     }
@@ -778,6 +783,10 @@ public final class WebEventDecoder implements RecordDecoder {
     if (quad != null) {
       return quad;
     }
+    String v6 = plainIpv6To48(ip);
+    if (v6 != null) {
+      return v6;
+    }
     String s = UTF8String.fromString(ip).trim().toLowerCase().toString();
     Matcher v4 = IPV4.matcher(s);
     if (v4.find()) {
@@ -844,6 +853,80 @@ public final class WebEventDecoder implements RecordDecoder {
     return dots == 3 && digitsInGroup > 0 && value <= 255 ? s.substring(0, lastDot) + ".0" : null;
   }
 
+  /**
+   * The common IPv6 case of {@link #truncateIp} without regular expressions: lower-case hex groups of 1-4
+   * digits, eight of them or fewer around one {@code ::}, nothing else. Its first three groups (the zero
+   * groups {@code ::} stands for counted in), leading zeros dropped, then {@code ::}, as the regex path gives;
+   * anything else (upper case, spaces, a group too long, a second {@code ::}) is null here and goes that path.
+   */
+  private static String plainIpv6To48(String s) {
+    int n = s.length();
+    if (n < 2 || n > 39) {
+      return null;
+    }
+    int gap = -1; // where '::' starts
+    int head = 0; // groups before it (or all of them)
+    int tail = 0; // groups after it
+    int digits = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) {
+        if (++digits > 4) {
+          return null;
+        }
+        if (digits == 1) {
+          if (gap < 0) {
+            head++;
+          } else {
+            tail++;
+          }
+        }
+      } else if (c == ':') {
+        if (i + 1 < n && s.charAt(i + 1) == ':') {
+          if (gap >= 0 || (i > 0 && digits == 0)) {
+            return null; // a second '::', or ':::'
+          }
+          gap = i;
+          i++;
+        } else if (digits == 0 || i == n - 1) {
+          return null; // an empty group, or a single ':' at either end
+        }
+        digits = 0;
+      } else {
+        return null;
+      }
+    }
+    if (gap < 0 ? head != 8 : head + tail > 7) {
+      return null;
+    }
+    // The first three groups: written ones from the head, then the zeros '::' stands for.
+    StringBuilder b = new StringBuilder(16);
+    int taken = 0;
+    int i = 0;
+    while (taken < 3 && taken < head) {
+      int end = i;
+      while (end < n && s.charAt(end) != ':') {
+        end++;
+      }
+      int from = i;
+      while (from < end - 1 && s.charAt(from) == '0') {
+        from++; // leading zeros, keeping one digit
+      }
+      b.append(s, from, end).append(':');
+      taken++;
+      i = end + 1;
+    }
+    while (taken < 3) {
+      if (taken < 8 - tail) {
+        b.append("0:");
+      } else {
+        return null; // a tail group among the first three: rare, the regex path gives it
+      }
+      taken++;
+    }
+    return b.append(':').toString();
+  }
+
   private static List<String> groups(String part) {
     return part.isEmpty() ? List.of() : List.of(part.split(":", -1));
   }
@@ -874,13 +957,14 @@ public final class WebEventDecoder implements RecordDecoder {
     }
   }
 
-  private static ArrayBasedMapData map(Map<String, String> m) {
-    Object[] keys = new Object[m.size()];
-    Object[] values = new Object[m.size()];
-    int i = 0;
-    for (Map.Entry<String, String> e : m.entrySet()) {
-      keys[i] = UTF8String.fromString(e.getKey());
-      values[i++] = e.getValue() == null ? null : UTF8String.fromString(e.getValue());
+  /** The props fields (all of them "others": no name is known in advance) as Spark's map, in their order. */
+  private static ArrayBasedMapData map(FlatJson.Fields m) {
+    Object[] keys = new Object[m.others()];
+    Object[] values = new Object[m.others()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = UTF8String.fromString(m.otherName(i));
+      String v = m.otherValue(i);
+      values[i] = v == null ? null : UTF8String.fromString(v);
     }
     return new ArrayBasedMapData(new GenericArrayData(keys), new GenericArrayData(values));
   }

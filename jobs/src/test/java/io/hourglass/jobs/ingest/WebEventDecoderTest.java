@@ -67,7 +67,8 @@ class WebEventDecoderTest {
     Random r = new Random(5);
     List<String> samples = new ArrayList<>(List.of("0", "00", "-0", "-", "", "+1", " 1", "1 ", "1\n", "12\u2028",
         "2147483647", "2147483648", "-2147483648", "-2147483649", "0002147483647", "99999999999", "999999999999",
-        "123456789012345", "1234567890123456", "\u0661\u0662", "1.5", "1e3", "0x10", "1795171134840", "2026-11-20T10:51:03Z"));
+        "123456789012345", "1234567890123456", "\u0661\u0662", "1.5", "1e3", "0x10", "1795171134840", "2026-11-20T10:51:03Z",
+        "-12", "12-", "1\r", "1\r\n", "5\u0085", "--1", "-\n", "\n", "1\n\n", "2026-11-20 10:51:03", "12:00"));
     for (int i = 0; i < 5_000; i++) {
       StringBuilder b = new StringBuilder(r.nextInt(8) == 0 ? "-" : "");
       int len = 1 + r.nextInt(20);
@@ -128,6 +129,27 @@ class WebEventDecoderTest {
         sb.append(g == 0 ? "" : r.nextInt(50) == 0 ? ".." : ".").append(r.nextInt(r.nextBoolean() ? 256 : 1200));
       }
       ips.add(r.nextInt(40) == 0 ? "0" + sb : sb.toString());
+    }
+    ips.addAll(List.of("::", "::1", "1::", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8", "1::2:3:4:5:6:7", "1:2::3", ":::", "1:::2",
+        "1::2::3", ":1::", "1::2:", "1:2:3:4:5:6:7:8:", ":1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7",
+        "00000::1", "0000:0db8::1", "2001:DB8::1", "2001:db8::g", " 2001:db8::1", "2001:db8::1 ", "2001:db8::1\n",
+        "1:2:3:4:5:6:1.2.3.4", "fe80::1%eth0"));
+    String hex = "0123456789abcdefABCDEF";
+    for (int i = 0; i < 3_000; i++) { // IPv6: groups of 0-5 hex digits around at most a few '::', some damaged
+      int groups = 1 + r.nextInt(9);
+      int gapAt = r.nextInt(3) == 0 ? -1 : r.nextInt(groups + 1);
+      StringBuilder sb = new StringBuilder();
+      for (int g = 0; g < groups; g++) {
+        sb.append(g == gapAt ? "::" : g == 0 ? "" : r.nextInt(60) == 0 ? ":::" : ":");
+        int digits = r.nextInt(50) == 0 ? 5 : 1 + r.nextInt(4);
+        for (int k = 0; k < digits; k++) {
+          sb.append(hex.charAt(r.nextInt(r.nextInt(20) == 0 ? hex.length() : 16)));
+        }
+      }
+      if (gapAt == groups) {
+        sb.append("::");
+      }
+      ips.add(sb.toString());
     }
     SparkSession spark = SparkTestSession.get();
     Dataset<Row> df = spark.createDataset(ips, Encoders.STRING()).toDF("ip")
