@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /** Opens the run ledger the configuration names: embedded H2 under the state folder, or PostgreSQL. */
 final class Ledgers {
@@ -37,6 +38,9 @@ final class Ledgers {
    * failure of either is thrown as it is; a ledger opened for a run whose {@code meanwhile} failed is closed.
    */
   static <T> Opened<T> openWhile(HourglassConfig config, Settings settings, Map<String, String> env, Supplier<T> meanwhile) {
+    // Logging set up here first: Flyway logs as the ledger opens, and if that thread met SLF4J still being set
+    // up by Spark on this one, SLF4J printed two dozen lines of "substitute loggers" warnings on stderr.
+    LoggerFactory.getILoggerFactory();
     FutureTask<JdbcRunLedger> opening = new FutureTask<>(() -> open(config, settings, env));
     Thread thread = new Thread(opening, "hourglass-ledger-open");
     thread.setContextClassLoader(Thread.currentThread().getContextClassLoader()); // spark-submit's loader sees the migrations

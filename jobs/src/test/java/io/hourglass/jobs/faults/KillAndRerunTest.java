@@ -170,6 +170,9 @@ class KillAndRerunTest {
     Killed k = KILLED.get(point).get(CHILD_TIMEOUT.toSeconds() * 3, TimeUnit.SECONDS);
     assertEquals(FaultPoints.HALT_STATUS, k.code(), k.log());
     assertTrue(k.log().contains("[fault] halting at " + point.substring(point.indexOf(':') + 1)), k.log());
+    // Each child is a fresh driver: the ledger opening beside Spark's start must not set SLF4J off (it used to
+    // print two dozen "substitute loggers" lines in about half of all runs).
+    assertFalse(k.log().contains("SLF4J:"), "SLF4J warnings on the driver's output: " + k.log());
     afterTheKill(k, "killed at " + point);
   }
 
