@@ -235,8 +235,11 @@ final class FlatJson {
       for (Map.Entry<String, String> e : parsed.fields().entrySet()) {
         int slot = names.slot(e.getKey());
         boolean isNested = nestedNames.contains(e.getKey());
-        boolean added = slot >= 0 ? putKnown(slot, e.getValue(), isNested) : putOther(e.getKey(), e.getValue(), isNested);
-        assert added : "a map has no duplicate keys";
+        if (slot >= 0) {
+          putKnown(slot, e.getValue(), isNested);
+        } else {
+          appendOther(e.getKey(), e.getValue(), isNested); // a map has no duplicate keys, and may have any number
+        }
       }
     }
 
@@ -286,6 +289,11 @@ final class FlatJson {
           return false;
         }
       }
+      appendOther(name, value, isNested);
+      return true;
+    }
+
+    private void appendOther(String name, String value, boolean isNested) {
       if (others == otherNames.length) {
         otherNames = Arrays.copyOf(otherNames, 2 * others);
         otherValues = Arrays.copyOf(otherValues, 2 * others);
@@ -294,7 +302,6 @@ final class FlatJson {
       otherNames[others] = name;
       otherValues[others] = value;
       otherNested[others++] = isNested;
-      return true;
     }
   }
 

@@ -173,7 +173,11 @@ class FlatJsonTest {
       flood.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":").append(i);
     }
     assertFalse(FlatJson.scan(flood.append('}').toString(), scanned));
-    assertNull(JsonObjects.parseObject(flood.toString()).error());
+    JsonObjects.Parsed flooded = JsonObjects.parseObject(flood.toString());
+    assertNull(flooded.error());
+    filled.fill(flooded); // ... and Jackson's answer is taken whole, however many names
+    assertSameFields(flooded, filled, flood.toString());
+    assertEquals(FlatJson.MAX_NESTED_NAMES + 1, filled.others());
     // What a refused scan left behind is not read: the next record starts clean.
     assertTrue(FlatJson.scan("{\"url\":\"u\"}", scanned));
     assertNull(scanned.get(names.slot("event_id")));
