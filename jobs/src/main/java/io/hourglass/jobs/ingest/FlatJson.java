@@ -2,9 +2,7 @@ package io.hourglass.jobs.ingest;
 
 import io.hourglass.jobs.ingest.WebEventsTransforms.JsonObjects;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,16 +10,16 @@ import java.util.Set;
 /**
  * A fast path for {@link JsonObjects#parseObject}: the decoder's JSON parse was the largest single cost in
  * the ingest profile (Jackson's char parser plus its token machinery, per record). Nearly every record is a
- * plain object whose strings hold no escapes, so this scans that case with a loop over the text and takes
- * names, values and nested objects or arrays as substrings of it. It gives null for anything else (an
- * escape, a control character, a duplicate name at any depth, a number or literal off the strict grammar,
- * deep nesting, any doubt at all) and the caller asks Jackson. So it answers only where it cannot disagree:
- * what it returns is exactly what {@link JsonObjects#parseObject} returns for the same text, and it never
- * gives an error itself.
+ * plain object whose strings hold no escapes, so {@link #scan} reads that case with a loop over the text and
+ * takes values and nested objects or arrays as substrings of it. It declines anything else (an escape, a
+ * control character, a duplicate name at any depth, a number or literal off the strict grammar, deep nesting,
+ * any doubt at all) and the caller asks Jackson. So it answers only where it cannot disagree: the fields it
+ * gives are exactly those {@link JsonObjects#parseObject} gives for the same text, and it never gives an
+ * error itself.
  *
- * <p>The decoder's scan ({@link #scan}) also skips the map: the names it asks for are known in advance
- * ({@link Names}), each value goes straight to its slot in a {@link Fields} reused from record to record, and
- * a known name is recognised from its characters and hash as they are scanned, without a substring.
+ * <p>It also skips the map: the names the decoder asks for are known in advance ({@link Names}), each value
+ * goes straight to its slot in a {@link Fields} reused from record to record, and a known name is recognised
+ * from its characters and hash as they are scanned, without a substring; the other names keep their order.
  */
 final class FlatJson {
   /** Deepest nesting scanned, counting the top-level object as 1; deeper goes to Jackson (which allows 1000). */
@@ -34,23 +32,6 @@ final class FlatJson {
   private static final int FAIL = -1;
 
   private FlatJson() {}
-
-  /** The same as {@link JsonObjects#parseObject} for a plain object; null when it cannot tell (and for null). */
-  static JsonObjects.Parsed parse(String text) {
-    Fields fields = new Fields(Names.NONE);
-    if (!scan(text, fields)) {
-      return null;
-    }
-    Map<String, String> map = new LinkedHashMap<>(Math.max(4, 2 * fields.others()));
-    List<String> nested = new ArrayList<>(0);
-    for (int k = 0; k < fields.others(); k++) {
-      map.put(fields.otherName(k), fields.otherValue(k));
-      if (fields.otherNested(k)) {
-        nested.add(fields.otherName(k));
-      }
-    }
-    return new JsonObjects.Parsed(map, nested, null);
-  }
 
   /**
    * Scans a plain object into {@code out} (cleared first): the value of a name that {@code out}'s
