@@ -57,21 +57,33 @@ public final class IngestBench {
   private static final double MB = 1e6;
 
   enum Engine {
-    OURS("ours", "ours: ./hourglass ingest"),
-    SPARK("spark", "stock Spark 3.5: read.schema().json -> partitionBy.parquet"),
-    DUCKDB("duckdb", "DuckDB: COPY (read_json) TO PARQUET PARTITION_BY");
+    OURS("ours", "ours: ./hourglass ingest", true),
+    SPARK("spark", "stock Spark 3.5: read.schema().json -> partitionBy.parquet", true),
+    DUCKDB("duckdb", "DuckDB: COPY (read_json) TO PARQUET PARTITION_BY", false),
+    /** Ours with the launcher's class-data archive off ({@code HOURGLASS_CDS=off}): what the archive saves, side by side. */
+    OURS_NO_CDS("ours-nocds", "ours, no class-data archive", false),
+    /** Stock Spark without its class-data archive. */
+    SPARK_NO_CDS("spark-nocds", "stock Spark, no class-data archive", false);
 
     final String id;
     final String label;
+    /** The JVM maps a class-data archive of the classes this engine loads (both Spark engines, unless -nocds). */
+    final boolean cds;
 
-    Engine(String id, String label) {
+    Engine(String id, String label, boolean cds) {
       this.id = id;
       this.label = label;
+      this.cds = cds;
+    }
+
+    boolean ours() {
+      return this == OURS || this == OURS_NO_CDS;
     }
 
     static Engine of(String id) {
       return Arrays.stream(values()).filter(e -> e.id.equals(id)).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("Unknown engine '" + id + "'; expected ours, spark or duckdb"));
+          .orElseThrow(() -> new IllegalArgumentException("Unknown engine '" + id + "'; expected ours, spark, duckdb,"
+              + " ours-nocds or spark-nocds"));
     }
   }
 
@@ -178,12 +190,17 @@ public final class IngestBench {
     line("Machine: " + machine.markdown());
     line("");
     line(String.format("Each run is a fresh child process (JVM `%s`), %d core(s): `spark.master=local[%d]` for both Spark engines,"
-            + " `SET threads=%d` for DuckDB; rounds interleave the engines; medians over %d run(s). Work folder `%s`.",
+            + " `SET threads=%d` for DuckDB; both Spark engines map a class-data archive of the classes they load (JVM class"
+            + " data sharing; each written beforehand by one untimed run; the `-nocds` engines run without); rounds"
+            + " interleave the engines; medians over %d run(s). Work folder `%s`.",
         String.join(" ", heap), options.cores(), options.cores(), options.cores(), options.repeat(), options.work()));
     boolean allOk = true;
     List<Summary> summaries = new ArrayList<>();
     for (long n : options.records()) {
       Data data = prepare(n);
+      if (summaries.isEmpty()) {
+        prepareArchives(data);
+      }
       Summary s = measure(data);
       summaries.add(s);
       allOk &= s.allOk();
@@ -358,9 +375,62 @@ public final class IngestBench {
     return s;
   }
 
+  /**
+   * The class-data archives the Spark engines map (JVM class data sharing: about 14,000 classes parsed and verified
+   * once, not in every run), each written by one untimed run when it is missing or older than the jar, so that no
+   * timed run pays for writing one. Ours is {@code ./hourglass}'s own, written by the launcher in its first Spark
+   * run after a build; stock Spark gets the same treatment, so the comparison stays like for like.
+   */
+  void prepareArchives(Data data) throws Exception {
+    Path jar = root.resolve("jobs/target/hourglass.jar");
+    Path cpFile = root.resolve("jobs/target/launcher-classpath.txt");
+    Path ours = root.resolve("jobs/target/hourglass-cds.jsa");
+    if (options.engines().contains(Engine.OURS) && !newerThan(ours, jar, cpFile)) {
+      Run r = runEngine(Engine.OURS, data, 0, false, ours);
+      if (!r.ok() || !Files.isRegularFile(ours)) {
+        throw new IllegalStateException(r.ok() ? "./hourglass wrote no class-data archive at " + ours : r.failure());
+      }
+    }
+    Path stock = stockArchive();
+    if (options.engines().contains(Engine.SPARK) && !newerThan(stock, jar, cpFile)) {
+      Path tmp = stock.resolveSibling(stock.getFileName() + ".tmp");
+      Files.deleteIfExists(tmp);
+      Run r = runEngine(Engine.SPARK, data, 0, false, tmp);
+      if (!r.ok() || !Files.isRegularFile(tmp)) {
+        throw new IllegalStateException(r.ok() ? "stock Spark wrote no class-data archive at " + tmp : r.failure());
+      }
+      Files.move(tmp, stock, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Stock Spark's class-data archive, next to the jar whose classpath it was written for. */
+  Path stockArchive() {
+    return root.resolve("jobs/target/bench-stock-spark-cds.jsa");
+  }
+
+  private static boolean newerThan(Path file, Path... others) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return false;
+    }
+    for (Path o : others) {
+      if (Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(o)) <= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** One run of one engine in a fresh folder; with {@code profiled} the Spark event log is on (not timed). */
   Run runEngine(Engine e, Data data, int round, boolean profiled) throws Exception {
-    String name = String.format("r%d-%s-%s", data.records(), e.id, profiled ? "profiled" : "round" + round);
+    return runEngine(e, data, round, profiled, null);
+  }
+
+  /**
+   * @param archive not null for the untimed run that writes a class-data archive: ours writes it where the launcher
+   *     keeps it, stock Spark into this file
+   */
+  Run runEngine(Engine e, Data data, int round, boolean profiled, Path archive) throws Exception {
+    String name = String.format("r%d-%s-%s", data.records(), e.id, profiled ? "profiled" : archive != null ? "archive" : "round" + round);
     Path dir = options.work().resolve("runs").resolve(name);
     deleteTree(dir);
     Files.createDirectories(dir);
@@ -371,12 +441,12 @@ public final class IngestBench {
       deleteTree(events);
       Files.createDirectories(events);
     }
-    Path outDir = e == Engine.OURS ? dir.resolve("wh") : dir.resolve("out");
+    Path outDir = e.ours() ? dir.resolve("wh") : dir.resolve("out");
     List<String> cmd = new ArrayList<>();
     Map<String, String> env = new LinkedHashMap<>();
     String master = "local[" + options.cores() + "]";
     switch (e) {
-      case OURS -> {
+      case OURS, OURS_NO_CDS -> {
         cmd.addAll(List.of(root.resolve("hourglass").toString(), "ingest", "--dataset", "web_events", "--hour", HOUR,
             "--raw-root", data.rawRoot().toString(), "--warehouse", outDir.toString(),
             "--set", "state-dir=" + dir.resolve("state"), "--set", "spark.master=" + master,
@@ -389,11 +459,17 @@ public final class IngestBench {
               "--set", "spark.conf.\"spark.eventLog.dir\"=" + events.toUri())); // --set takes the value as it is
         }
         env.put("HOURGLASS_HMAC_KEY", System.getenv().getOrDefault("HOURGLASS_BENCH_HMAC_KEY", BENCH_KEY));
+        env.put("HOURGLASS_CDS", e.cds ? "on" : "off");
       }
-      case SPARK -> {
+      case SPARK, SPARK_NO_CDS -> {
         cmd.add(javaBin.toString());
         cmd.addAll(heap);
         cmd.addAll(jvmFlags);
+        if (archive != null) {
+          cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        } else if (e.cds) {
+          cmd.addAll(List.of("-XX:SharedArchiveFile=" + stockArchive(), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        }
         cmd.addAll(List.of("-Dlog4j2.configurationFile=" + root.resolve("conf/log4j2-local.properties"),
             "-cp", sparkClasspath, StockSparkIngest.class.getName(),
             "--input", data.hourDir().toString(), "--output", outDir.toString(), "--master", master));
@@ -414,12 +490,12 @@ public final class IngestBench {
       }
     }
     progress("%s%s %,d records, %s: running", e.id, profiled ? " (profiled, event log on)" : "", data.records(),
-        profiled ? "extra run" : "round " + round + "/" + options.repeat());
+        profiled ? "extra run" : archive != null ? "untimed run that writes the class-data archive" : "round " + round + "/" + options.repeat());
     Path jar = root.resolve("jobs/target/hourglass.jar");
     var jarBefore = Files.getLastModifiedTime(jar);
     Child c = runChild(cmd, env, dir, log, options.timeoutFor(data.records()));
     Map<String, String> result = benchResult(c.marks());
-    String which = profiled ? e.id + " profiled run" : e.id + " run " + round;
+    String which = profiled ? e.id + " profiled run" : archive != null ? e.id + " archive run" : e.id + " run " + round;
     String failure = null;
     if (!Files.getLastModifiedTime(jar).equals(jarBefore)) {
       // ./hourglass rebuilds when the sources are newer than the jar (someone editing the tree): not a timing of the job.
@@ -433,9 +509,9 @@ public final class IngestBench {
     Output output = Output.NONE;
     double workS = Double.NaN;
     if (failure == null) {
-      Path table = e == Engine.OURS ? outDir.resolve("events") : outDir;
+      Path table = e.ours() ? outDir.resolve("events") : outDir;
       output = readBack(table);
-      if (e == Engine.OURS) {
+      if (e.ours()) {
         Optional<RunManifest> m = new ManifestStore(new Configuration()).read(table.toString(), Hour.parse(HOUR));
         if (m.isEmpty()) {
           failure = which + " exited 0 but wrote no manifest under " + table + "; log " + log;
@@ -663,9 +739,9 @@ public final class IngestBench {
       List<String> steps = new ArrayList<>();
       for (Mark m : median.marks()) {
         String l = m.line();
-        if (e == Engine.OURS && l.startsWith("[ingest ")) {
+        if (e.ours() && l.startsWith("[ingest ")) {
           steps.add(String.format(Locale.ROOT, "%.1f %s", m.atS(), l.substring(l.indexOf(']') + 1).trim()));
-        } else if (e != Engine.OURS && l.startsWith("bench-result ")) {
+        } else if (!e.ours() && l.startsWith("bench-result ")) {
           Map<String, String> r = benchResult(List.of(m));
           double start = Long.parseLong(r.getOrDefault("startup_ms", "0")) / 1000.0;
           double work = Long.parseLong(r.getOrDefault("work_ms", "0")) / 1000.0;
@@ -787,7 +863,7 @@ public final class IngestBench {
     long seed = 42;
     boolean dirty = false;
     int cores = 2;
-    List<Engine> engines = List.of(Engine.values());
+    List<Engine> engines = List.of(Engine.OURS, Engine.SPARK, Engine.DUCKDB);
     Optional<Duration> timeout = Optional.empty();
     Path root = Path.of(System.getProperty("hourglass.home", ".")).toAbsolutePath().normalize();
     Path cache = Optional.ofNullable(System.getenv("HOURGLASS_BENCH_CACHE")).map(Path::of).orElse(root.resolve("target/bench-data"));
@@ -851,7 +927,8 @@ public final class IngestBench {
         --seed S            generator seed (default 42)
         --dirty             mix in the generator's bad records (default: a clean hour)
         --cores C           cores for every engine: local[C], DuckDB threads (default 2)
-        --engines LIST      any of ours,spark,duckdb (default all three)
+        --engines LIST      any of ours,spark,duckdb (default all three), and ours-nocds, spark-nocds: the Spark
+                            engines without their class-data archive (JVM class data sharing), side by side
         --timeout SECONDS   per run (default 300 + 300 per million records)
         --stages            one extra, untimed run of each Spark engine with the event log on: jobs and stages
                             (with --repeat 0, only those)
