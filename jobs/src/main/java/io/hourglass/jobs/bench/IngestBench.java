@@ -384,11 +384,14 @@ public final class IngestBench {
   void prepareArchives(Data data) throws Exception {
     Path jar = root.resolve("jobs/target/hourglass.jar");
     Path cpFile = root.resolve("jobs/target/launcher-classpath.txt");
-    Path ours = root.resolve("jobs/target/hourglass-cds.jsa");
+    Path ours = Optional.ofNullable(System.getenv("HOURGLASS_CDS_ARCHIVE")).map(Path::of)
+        .orElse(root.resolve("jobs/target/hourglass-cds.jsa")); // where ./hourglass keeps it
     if (options.engines().contains(Engine.OURS) && !newerThan(ours, jar, cpFile)) {
       Run r = runEngine(Engine.OURS, data, 0, false, ours);
       if (!r.ok() || !Files.isRegularFile(ours)) {
-        throw new IllegalStateException(r.ok() ? "./hourglass wrote no class-data archive at " + ours : r.failure());
+        throw new IllegalStateException(r.ok() ? "./hourglass wrote no class-data archive at " + ours
+            + " (it writes none where the folder is read-only, nor with a flight recording or agent in the JVM options);"
+            + " measure with --engines ours-nocds,spark-nocds,duckdb instead" : r.failure());
       }
     }
     Path stock = stockArchive();
