@@ -89,6 +89,9 @@ final class BackfillCommand implements Callable<Integer> {
       long empty = count(outcomes, Backfill.State.EMPTY);
       long skipped = count(outcomes, Backfill.State.SKIPPED);
       List<Backfill.HourOutcome> failed = outcomes.stream().filter(o -> o.state() == Backfill.State.FAILED).toList();
+      if (ok > 0) {
+        ClassDataArchive.workDone(parent.main.env());
+      }
       out.printf("backfill ingest %s %s..%s: %d hours: %d succeeded, %d empty, %d skipped (already done), %d failed%n",
           dataset, from, to, outcomes.size(), ok, empty, skipped, failed.size());
       for (Backfill.HourOutcome f : failed) {

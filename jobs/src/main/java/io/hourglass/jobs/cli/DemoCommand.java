@@ -108,6 +108,9 @@ final class DemoCommand implements Callable<Integer> {
           .run(job, DEMO_HOUR, 0);
     }
     Summary.print(out, ds, job, result);
+    if (!result.empty()) {
+      ClassDataArchive.workDone(main.env());
+    }
 
     out.printf("%n== 3. query the table: events by event hour and type (late events sit in their own event hour)%n");
     TableSchema table = TableSchema.load(ds.tableSchema());

@@ -53,6 +53,9 @@ final class IngestCommand implements Callable<Integer> {
       IngestJob job = new IngestJob(spark, settings, ds, key, progress);
       IngestJob.Result result = new RecordedIngest(ledger, Clock.systemUTC(), progress).run(job, hour, startupMs);
       Summary.print(main.out(), ds, job, result);
+      if (!result.empty()) {
+        ClassDataArchive.workDone(main.env());
+      }
       return Main.OK;
     }
   }
