@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.hourglass.common.RunFailedException;
 import io.hourglass.common.config.Locations;
 import io.hourglass.common.config.TableFormat;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -167,14 +168,11 @@ public final class HourPartitionWriter {
       FileSystem fs = fileSystem(staged.target());
       Path owner = new Path(staged.stagingOwner());
       fs.delete(owner, true);
-      Path root = new Path(staged.target().root());
-      deleteEmptyParents(fs, owner.getParent(), root);
-      if (staged.createdTop() != null) {
-        Path top = new Path(staged.createdTop());
-        if (fs.exists(top) && !fs.listFiles(top, true).hasNext()) {
-          fs.delete(top, true);
-        }
-      }
+      // Up to the table root, or up to and including the outermost directory staging created. Never recursive
+      // above our own folder: the hours of a parallel backfill share the table root and _staging, and a recursive
+      // check-then-delete there raced with them (a walk hit another hour's vanishing _temporary and failed the run).
+      Path stop = staged.createdTop() == null ? new Path(staged.target().root()) : new Path(staged.createdTop()).getParent();
+      deleteEmptyParents(fs, owner.getParent(), stop);
     } catch (IOException e) {
       throw new UncheckedIOException("removing " + staged.stagingOwner() + ": " + e.getMessage(), e);
     }
@@ -369,11 +367,23 @@ public final class HourPartitionWriter {
     return found == null ? List.of() : Arrays.asList(found);
   }
 
-  private static void deleteEmptyParents(FileSystem fs, Path dir, Path root) throws IOException {
-    Path p = dir;
-    while (p != null && !p.equals(root) && p.depth() > root.depth() && fs.exists(p) && fs.listStatus(p).length == 0) {
-      fs.delete(p, false);
-      p = p.getParent();
+  /**
+   * Removes {@code dir} and its parents, up to but not including {@code stop}, while they are empty; never
+   * recursively. A directory another run writes into meanwhile (parallel hours share the table root and
+   * {@code _staging}) is not empty, or refuses the delete, and the climb ends there: an empty directory left
+   * behind is harmless, a failed run or another hour's files deleted would not be.
+   */
+  private static void deleteEmptyParents(FileSystem fs, Path dir, Path stop) {
+    for (Path p = dir; p != null && !p.equals(stop) && p.depth() > stop.depth(); p = p.getParent()) {
+      try {
+        if (fs.listStatus(p).length > 0 || !fs.delete(p, false)) {
+          return;
+        }
+      } catch (FileNotFoundException gone) {
+        // removed meanwhile (by the run that shared it): go on with its parent
+      } catch (IOException notEmptyAnyMore) {
+        return;
+      }
     }
   }
 }

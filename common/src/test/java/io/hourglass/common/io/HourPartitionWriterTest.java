@@ -173,6 +173,28 @@ class HourPartitionWriterTest {
   }
 
   @Test
+  void discardingOneHourLeavesAnotherHoursStagingUnderARootBothCreated() throws IOException {
+    // Two hours of a parallel backfill start on a new table: both find no root, so both record it as theirs.
+    Path base = tmp.resolve("parallel-new");
+    String root = root("parallel-new/table");
+    HourPartitionWriter.Staged a = writer.stage(target(root, TableFormat.PARQUET, "A"), rows(row("a1", 1, "d1", "A")), "run-a");
+    HourPartitionWriter.Staged b = writer.stage(target(root, TableFormat.PARQUET, "B"), rows(row("b1", 2, "d1", "B")), "run-b");
+    assertEquals(base.toUri().getPath().replaceAll("/$", ""), java.net.URI.create(a.createdTop()).getPath(), a.createdTop());
+    HourPartitionWriter.Staged bAsIfItCreatedTheRoot = new HourPartitionWriter.Staged(b.target(), b.stagingOwner(), b.staging(),
+        b.rowsByDirectory(), b.committer(), a.createdTop());
+    Map<String, String> bFiles = snapshot(base.resolve("table/_staging/owner=B"));
+    assertFalse(bFiles.isEmpty());
+
+    writer.discard(a);
+    assertFalse(Files.exists(base.resolve("table/_staging/owner=A")), "A's staging is gone");
+    assertEquals(bFiles, snapshot(base.resolve("table/_staging/owner=B")), "B's staging is untouched, byte for byte");
+
+    writer.discard(bAsIfItCreatedTheRoot);
+    assertFalse(Files.exists(base), "the last one out removes every directory the runs created, up to the one they found");
+    assertTrue(Files.isDirectory(tmp), "and nothing above it");
+  }
+
+  @Test
   void aReRunThatProducesNothingRemovesWhatTheOwnerHad() throws IOException {
     String root = root("empty-rerun");
     Path table = tmp.resolve("empty-rerun");

@@ -101,7 +101,9 @@ class BackfillStatusTest {
 
     try (JdbcRunLedger ledger = ledger()) {
       List<RunRow> rows = ledger.history("ingest", "web_events", FROM.start(), to.end());
-      assertEquals(9, rows.size(), "4 first runs + the empty hour again + 4 forced");
+      assertEquals(9, rows.size(), "4 first runs + the empty hour again + 4 forced; got " + rows.stream()
+          .map(x -> x.key() + " " + x.status() + (x.error() == null ? "" : " (" + x.error() + ")")).toList()
+          + "\n" + first.err() + second.err() + forced.err());
       RunRow r = ledger.latest("ingest", "web_events", FROM.start()).orElseThrow();
       assertEquals("succeeded", r.status());
       assertEquals(2, r.attempt());
@@ -132,9 +134,10 @@ class BackfillStatusTest {
 
     Run r = backfill(FROM, FROM.plusHours(1));
 
-    assertEquals(1, r.code());
-    assertTrue(r.out().contains("1 succeeded, 0 empty, 0 skipped (already done), 1 failed"), r.out());
-    assertTrue(r.out().contains("failed " + FROM.plusHours(1) + " after 1 attempt(s): corrupt input file"), r.out());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("1 succeeded, 0 empty, 0 skipped (already done), 1 failed"), r.out() + r.err());
+    // stderr too: a retry's reason is there ("attempt 1 failed (...); retrying").
+    assertTrue(r.out().contains("failed " + FROM.plusHours(1) + " after 1 attempt(s): corrupt input file"), r.out() + r.err());
     try (JdbcRunLedger ledger = ledger()) {
       RunRow failed = ledger.latest("ingest", "web_events", FROM.plusHours(1).start()).orElseThrow();
       assertEquals("failed", failed.status());
