@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -55,6 +56,8 @@ public final class IngestBench {
   static final String HOUR = "2026-11-20T10";
   private static final String BENCH_KEY = "bench-only-hmac-key-not-a-secret-0123456789";
   private static final double MB = 1e6;
+  /** The JVM's class-data-sharing warnings (classes it cannot keep) are not the engine's output; as in ./hourglass. */
+  private static final List<String> QUIET_CDS = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
 
   enum Engine {
     OURS("ours", "ours: ./hourglass ingest", true),
@@ -402,7 +405,7 @@ public final class IngestBench {
       if (!r.ok() || !Files.isRegularFile(tmp)) {
         throw new IllegalStateException(r.ok() ? "stock Spark wrote no class-data archive at " + tmp : r.failure());
       }
-      Files.move(tmp, stock, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, stock, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 
@@ -469,9 +472,11 @@ public final class IngestBench {
         cmd.addAll(heap);
         cmd.addAll(jvmFlags);
         if (archive != null) {
-          cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+          cmd.add("-XX:ArchiveClassesAtExit=" + archive);
+          cmd.addAll(QUIET_CDS);
         } else if (e.cds) {
-          cmd.addAll(List.of("-XX:SharedArchiveFile=" + stockArchive(), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+          cmd.add("-XX:SharedArchiveFile=" + stockArchive());
+          cmd.addAll(QUIET_CDS);
         }
         cmd.addAll(List.of("-Dlog4j2.configurationFile=" + root.resolve("conf/log4j2-local.properties"),
             "-cp", sparkClasspath, StockSparkIngest.class.getName(),
