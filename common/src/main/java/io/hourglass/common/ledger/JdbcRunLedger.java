@@ -504,7 +504,8 @@ public final class JdbcRunLedger implements AutoCloseable {
       props.setProperty("password", settings.password());
     }
     // An embedded H2 file whose owner was just killed stays "locked by another process" until H2 sees
-    // that its lock is no longer kept alive (a few seconds): wait that out instead of failing the run.
+    // that its lock is no longer kept alive (a few seconds), and a lock file touched moments ago fails the
+    // open outright: wait that out instead of failing the run.
     long deadline = System.nanoTime() + LOCKED_FILE_WAIT.toNanos();
     while (true) {
       try {
@@ -514,7 +515,7 @@ public final class JdbcRunLedger implements AutoCloseable {
         }
         return c;
       } catch (SQLException e) {
-        if (e.getErrorCode() != H2_DATABASE_ALREADY_OPEN || System.nanoTime() > deadline) {
+        if (!isH2LockBusy(e) || System.nanoTime() > deadline) {
           throw unavailable(e);
         }
         try {
@@ -529,7 +530,26 @@ public final class JdbcRunLedger implements AutoCloseable {
 
   /** H2's "Database may be already in use" (its file lock is held, or was held by a process that died). */
   private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+  /** H2's "Error opening database": among other causes, a lock file another process wrote moments ago. */
+  private static final int H2_ERROR_OPENING_DATABASE = 8000;
+  /**
+   * The messages of H2's file-lock protocol (org.h2.store.FileLock) that mean another process touched the
+   * lock file while this one was taking it: its owner was alive moments ago (or just died), or two openers
+   * raced. Each passes once that process is gone; H2's other "error opening database" causes do not.
+   */
+  private static final List<String> H2_LOCK_RACES =
+      List.of("Lock file recently modified", "Another process was faster", "Concurrent update");
   private static final java.time.Duration LOCKED_FILE_WAIT = java.time.Duration.ofSeconds(20);
+
+  /** The embedded database's file lock is held or being fought over: worth waiting for. */
+  static boolean isH2LockBusy(SQLException e) {
+    if (e.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
+      return true;
+    }
+    String message = e.getMessage();
+    return e.getErrorCode() == H2_ERROR_OPENING_DATABASE && message != null
+        && H2_LOCK_RACES.stream().anyMatch(message::contains);
+  }
 
   private LedgerUnavailableException unavailable(Throwable e) {
     String reason = settings.redact(oneLine(e));

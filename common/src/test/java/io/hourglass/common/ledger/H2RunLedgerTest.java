@@ -74,6 +74,41 @@ class H2RunLedgerTest extends RunLedgerContract {
   }
 
   /**
+   * A driver that starts while another process opens or closes the same embedded ledger finds the lock
+   * file written moments ago, and H2 refuses it outright ("Lock file recently modified") after about four
+   * seconds. The ledger waits until the file has been still for H2's two seconds, as it does for a held lock.
+   */
+  @Test
+  void aLockFileTouchedMomentsAgoIsWaitedOutNotFailed() throws Exception {
+    LedgerSettings s = LedgerSettings.embedded(tmp.resolve("touched"), LEASE);
+    try (JdbcRunLedger first = open(s)) {
+      first.claim(KEY, "before", T0);
+    }
+    // Another process opening the same file (a `status` command, a driver starting) rewrites the lock.
+    Path lockFile = tmp.resolve("touched/ledger.lock.db");
+    Files.writeString(lockFile, "method=file\nid=another-process\n");
+    long touchUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+    Thread toucher = new Thread(() -> {
+      while (System.nanoTime() < touchUntil) {
+        lockFile.toFile().setLastModified(System.currentTimeMillis());
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "lock-toucher");
+    toucher.start();
+    try (JdbcRunLedger second = open(s)) {
+      assertTrue(System.nanoTime() >= touchUntil, "opened only once the lock file was left alone");
+      assertEquals("before", second.latest("ingest", "web_events", H10).orElseThrow().runId());
+    } finally {
+      toucher.interrupt();
+      toucher.join();
+    }
+  }
+
+  /**
    * Two processes on one machine share the file: the child opens it first and so serves it (AUTO_SERVER,
    * on loopback); this JVM then reaches it through that server and sees the child's lock.
    */
