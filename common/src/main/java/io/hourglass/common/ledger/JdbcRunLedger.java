@@ -542,7 +542,7 @@ public final class JdbcRunLedger implements AutoCloseable {
   private static final java.time.Duration LOCKED_FILE_WAIT = java.time.Duration.ofSeconds(20);
 
   /** The embedded database's file lock is held or being fought over: worth waiting for. */
-  static boolean isH2LockBusy(SQLException e) {
+  private static boolean isH2LockBusy(SQLException e) {
     if (e.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
       return true;
     }
