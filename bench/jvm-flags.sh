@@ -59,24 +59,26 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/jvm-flags.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 note() { echo "jvm-flags $(date +%H:%M:%S): $*" >&2; }
 
-raw_root() { # the cached hour of $1 records, generated if missing
-  local dir="$here/target/bench-data/r$1-f$files-s$seed"
+# Each size's hour, found in ingest-bench's cache (its folder naming) or generated there, before any run.
+declare -A raw_root
+for n in "${sizes[@]}"; do
+  dir="$here/target/bench-data/r$n-f$files-s$seed"
   if [[ ! -f "$dir/hour.properties" && ! -f "$dir/jvm-flags.done" ]]; then
-    note "generating $1 records in $files files (seed $seed) into $dir"
+    note "generating $n records in $files files (seed $seed) into $dir"
     rm -rf "$dir" && mkdir -p "$dir"
-    "$here/hourglass" generate --hour "$hour" --records "$1" --files "$files" --seed "$seed" --raw-root "$dir/raw" \
+    "$here/hourglass" generate --hour "$hour" --records "$n" --files "$files" --seed "$seed" --raw-root "$dir/raw" \
       > "$dir/generate.log" 2>&1 || fail "generating the hour failed; see $dir/generate.log"
     touch "$dir/jvm-flags.done"
   fi
-  echo "$dir/raw"
-}
+  raw_root[$n]="$dir/raw"
+done
 
 # run SET_INDEX RECORDS -> "wall cpu rssMB"; stops the comparison on a failure or a wrong row count
 run() {
   local i=$1 n=$2 out="$work/run"
   rm -rf "$out" && mkdir -p "$out"
   if ! HOURGLASS_JAVA_OPTS="${sets[$i]}" /usr/bin/time -f "%e %U %S %M" -o "$out/time" \
-      "$here/hourglass" ingest --dataset web_events --hour "$hour" --raw-root "$(raw_root "$n")" \
+      "$here/hourglass" ingest --dataset web_events --hour "$hour" --raw-root "${raw_root[$n]}" \
       --warehouse "$out/wh" --set "state-dir=$out/state" --set "spark.master=local[2]" \
       --set datasets.web_events.pii.email=hash > "$out/stdout" 2> "$out/stderr"; then
     tail -5 "$out/stderr" >&2
