@@ -21,6 +21,7 @@ import java.time.Duration;
  * @param parser how JSON-lines records are parsed and classified
  * @param inputFormat how the raw objects are laid out: JSON lines, CSV or TSV
  * @param csv how CSV/TSV objects are cut into records and fields (unused for JSON lines)
+ * @param writer how the table's Parquet files are written when the hour is read in one pass
  */
 public record DatasetSettings(
     String name,
@@ -38,7 +39,8 @@ public record DatasetSettings(
     Duration sla,
     InputParser parser,
     InputFormat inputFormat,
-    CsvOptions csv) {
+    CsvOptions csv,
+    TableWriter writer) {
 
   public DatasetSettings {
     String prefix = "hourglass.datasets." + name + ".";

@@ -119,7 +119,8 @@ public final class HourglassConfig {
         get(p + ".sla", config::getDuration),
         enumOf(p + ".input.parser", InputParser.class),
         enumOf(p + ".input.format", InputFormat.class),
-        csvOptions(p + ".input."));
+        csvOptions(p + ".input."),
+        enumOf(p + ".writer", TableWriter.class));
   }
 
   /** {@code input.csv}, read and validated whatever the format, so that a bad value is found before it is needed. */

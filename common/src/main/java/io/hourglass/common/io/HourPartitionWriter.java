@@ -134,6 +134,48 @@ public final class HourPartitionWriter {
 
   /** Writes {@code rows} to the run's staging folder under {@code target} and counts them back. */
   public Staged stage(Target target, Dataset<Row> rows, String runId) {
+    return stage(target, runId, staging -> rows.write()
+        .format(target.format().sparkFormat())
+        .options(target.writeOptions())
+        .mode(SaveMode.ErrorIfExists)
+        .partitionBy(target.partitionColumns().toArray(String[]::new))
+        .save(staging));
+  }
+
+  /**
+   * Whether {@link #stageRecords} writes {@code target} itself (Parquet with its partition columns last, no
+   * speculative tasks); otherwise the records go through a Dataset and {@link #stage}.
+   */
+  public boolean writesDirectly(Target target) {
+    return target.format() == TableFormat.PARQUET && DirectParquetStage.usable(spark, target);
+  }
+
+  /**
+   * Decodes {@code input} with {@code decoder} straight into Parquet files in the run's staging folder, in
+   * {@code tasks} tasks of about equal input, and counts them back ({@link DirectParquetStage}): the same files
+   * as {@link #stage} of the decoded records, without Spark's SQL write around the Parquet writer.
+   *
+   * @param decoder its rows have the target's schema, partition columns last
+   */
+  public Staged stageRecords(Target target, HourInput input, RecordDecoder decoder, int tasks, String runId) {
+    return stageRecords(target, input, decoder, tasks, runId, DirectParquetStage.MAX_OPEN_FILES);
+  }
+
+  /** {@link #stageRecords} with another limit on the files a task keeps open (tests of the limit). */
+  Staged stageRecords(Target target, HourInput input, RecordDecoder decoder, int tasks, String runId, int maxOpenFiles) {
+    if (!writesDirectly(target)) {
+      throw new IllegalArgumentException("not written directly (Parquet, partition columns last, no speculation): " + target.root());
+    }
+    return stage(target, runId, staging -> {
+      try {
+        DirectParquetStage.write(spark, target, input, decoder, tasks, staging, runId, maxOpenFiles);
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing " + staging + ": " + e.getMessage(), e);
+      }
+    });
+  }
+
+  private Staged stage(Target target, String runId, java.util.function.Consumer<String> writeTo) {
     if (target.format() == TableFormat.DELTA) {
       throw new IllegalArgumentException("Delta tables are replaced in one commit, not staged: " + target.root());
     }
@@ -146,12 +188,7 @@ public final class HourPartitionWriter {
       for (Path p = new Path(target.root()); p != null && !fs.exists(p); p = p.getParent()) {
         createdTop = p;
       }
-      rows.write()
-          .format(target.format().sparkFormat())
-          .options(target.writeOptions())
-          .mode(SaveMode.ErrorIfExists)
-          .partitionBy(target.partitionColumns().toArray(String[]::new))
-          .save(staging);
+      writeTo.accept(staging);
       Map<String, Long> counted = target.format() == TableFormat.PARQUET
           ? countFromFooters(fs, new Path(staging), target)
           : countByDirectory(spark.read().format(target.format().sparkFormat()).schema(target.schema()).load(staging), target);

@@ -11,6 +11,7 @@ import io.hourglass.common.config.InputParser;
 import io.hourglass.common.config.Locations;
 import io.hourglass.common.config.Settings;
 import io.hourglass.common.config.TableFormat;
+import io.hourglass.common.config.TableWriter;
 import io.hourglass.common.io.CsvRecordReader;
 import io.hourglass.common.io.HourDiscovery;
 import io.hourglass.common.io.HourInput;
@@ -241,8 +242,10 @@ public final class IngestJob {
         dataset.future(), dataset.email(), hmacKey).withSideSurvey(side);
     HourPartitionWriter writer = new HourPartitionWriter(spark);
     labels.step("read, classify and stage " + dataset.table());
-    Dataset<Row> rows = fewerFiles(RecordSource.read(spark, input, decoder), input); // the table's columns already
-    HourPartitionWriter.Staged staged = writer.stage(tableTarget(hour, table), rows, runId);
+    Target target = tableTarget(hour, table);
+    HourPartitionWriter.Staged staged = dataset.writer() == TableWriter.DIRECT && writer.writesDirectly(target)
+        ? writer.stageRecords(target, input, decoder, writeTasks(input), runId)
+        : writer.stage(target, fewerFiles(RecordSource.read(spark, input, decoder), input), runId); // the table's columns already
     Map<String, Long> counts = side.counts();
     long accepted = counts.getOrDefault(Status.OK, 0L);
     String twoPasses = side.overflowed() ? "more rejected records than one pass keeps"
@@ -328,7 +331,11 @@ public final class IngestJob {
    * Coalescing merges tasks without a shuffle.
    */
   private Dataset<Row> fewerFiles(Dataset<Row> rows, HourInput input) {
-    return rows.coalesce(writeTasks(input.totalBytes(), spark.sparkContext().defaultParallelism()));
+    return rows.coalesce(writeTasks(input));
+  }
+
+  private int writeTasks(HourInput input) {
+    return writeTasks(input.totalBytes(), spark.sparkContext().defaultParallelism());
   }
 
   /**

@@ -9,6 +9,7 @@ import io.hourglass.common.config.DatasetSettings;
 import io.hourglass.common.config.Hour;
 import io.hourglass.common.config.HourglassConfig;
 import io.hourglass.common.config.TableFormat;
+import io.hourglass.common.config.TableWriter;
 import io.hourglass.common.io.HourDiscovery;
 import io.hourglass.common.io.HourInput;
 import io.hourglass.common.io.RunManifest;
@@ -38,10 +39,12 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The ingest job against a real S3-compatible server over S3A: raw objects and tables on s3a://,
- * written through the S3A committers, hours replaced exactly, discovery listing one prefix only.
+ * written directly or through the S3A committers, hours replaced exactly, discovery listing one prefix only.
  */
 class S3IngestTest {
   private static final String BUCKET = "hourglass-test";
@@ -70,9 +73,14 @@ class S3IngestTest {
   }
 
   private static IngestJob job(String root, TableFormat format) {
+    return job(root, format, TableWriter.DIRECT);
+  }
+
+  private static IngestJob job(String root, TableFormat format, TableWriter writer) {
     HourglassConfig c = HourglassConfig.load(Optional.of("web_events"), Optional.empty(), List.of(
         "raw-root=" + uri(root + "/raw"), "warehouse=" + uri(root + "/warehouse"),
-        "datasets.web_events.format=" + format.sparkFormat(), "datasets.web_events.max-reject-rate=0.5"));
+        "datasets.web_events.format=" + format.sparkFormat(), "datasets.web_events.max-reject-rate=0.5",
+        "datasets.web_events.writer=" + writer.name().toLowerCase(java.util.Locale.ROOT)));
     DatasetSettings ds = c.dataset("web_events");
     return new IngestJob(spark, c.settings(), ds, Optional.of(KEY), line -> { });
   }
@@ -89,17 +97,21 @@ class S3IngestTest {
     return v == null ? 0 : v;
   }
 
-  @Test
-  void ingestOnS3WritesThroughTheS3ACommitterAndReplacesTheHourExactly() throws IOException {
+  /** Both writers: the direct one (the default) and Spark's, through the S3A magic committer. */
+  @ParameterizedTest
+  @EnumSource(TableWriter.class)
+  void ingestOnS3WritesThroughEitherWriterAndReplacesTheHourExactly(TableWriter writer) throws IOException {
     Hour h = Hour.parse("2026-11-20T10");
-    GeneratedHour g = new WebEventsGenerator(conf).generate(h.start(), uri("a/raw"), "web-events", 1500, 2, true, 21);
-    IngestJob job = job("a", TableFormat.PARQUET);
+    String root = "a-" + writer.name().toLowerCase(java.util.Locale.ROOT);
+    GeneratedHour g = new WebEventsGenerator(conf).generate(h.start(), uri(root + "/raw"), "web-events", 1500, 2, true, 21);
+    IngestJob job = job(root, TableFormat.PARQUET, writer);
 
     RunManifest first = job.run(h).manifest().orElseThrow();
 
     assertTrue(first.records().balanced(), first.records().toString());
     assertEquals(g.validRecords(), first.records().written());
-    assertEquals("magic", first.output().committer(), "the S3A magic committer wrote the JSON _SUCCESS");
+    assertEquals(writer == TableWriter.DIRECT ? "direct" : "magic", first.output().committer(),
+        "the writer named in the JSON _SUCCESS (the S3A magic committer's for Spark's writer)");
     assertEquals(g.validRecords(), table(job, TableFormat.PARQUET, h).count());
     List<Row> rows = table(job, TableFormat.PARQUET, h).orderBy("event_id").collectAsList();
 
@@ -109,9 +121,9 @@ class S3IngestTest {
     assertEquals(rows, table(job, TableFormat.PARQUET, h).orderBy("event_id").collectAsList());
 
     // Re-run after the raw hour changed so that no late events remain: the late directories go.
-    FileSystem fs = new Path(uri("a")).getFileSystem(conf);
-    fs.delete(new Path(uri("a/raw/web-events/" + h.folder())), true);
-    try (OutputStream out = new GZIPOutputStream(fs.create(new Path(uri("a/raw/web-events/" + h.folder() + "/fixed.gz"))))) {
+    FileSystem fs = new Path(uri(root)).getFileSystem(conf);
+    fs.delete(new Path(uri(root + "/raw/web-events/" + h.folder())), true);
+    try (OutputStream out = new GZIPOutputStream(fs.create(new Path(uri(root + "/raw/web-events/" + h.folder() + "/fixed.gz"))))) {
       out.write("{\"event_id\":\"x\",\"event_type\":\"click\",\"event_time\":\"2026-11-20T10:01:00Z\",\"site_id\":3}\n"
           .getBytes(StandardCharsets.UTF_8));
     }

@@ -1,0 +1,370 @@
+package io.hourglass.common.io;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.JobID;
+import org.apache.hadoop.mapreduce.TaskAttemptContext;
+import org.apache.hadoop.mapreduce.TaskAttemptID;
+import org.apache.hadoop.mapreduce.TaskID;
+import org.apache.hadoop.mapreduce.TaskType;
+import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
+import org.apache.spark.sql.execution.datasources.OutputWriter;
+import org.apache.spark.sql.execution.datasources.OutputWriterFactory;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
+import scala.collection.JavaConverters;
+import scala.Predef;
+
+/**
+ * The table's Parquet files written straight from the decoder's rows, in one plain Spark job: each task
+ * reads its raw objects, decodes every record and hands the row to Spark's own Parquet writer
+ * ({@link ParquetFileFormat}'s output writer, set up exactly as {@code DataFrameWriter} sets it up, so the
+ * files are the ones Spark would write: same schema, footer metadata, codec and per-column options).
+ *
+ * <p>What it leaves out is the SQL write around that writer: no query to analyse, optimise and compile
+ * (about 2 s of a fresh JVM), no copy of every row into an {@code UnsafeRow} for the partition split, no
+ * task commit protocol. The commit is this class's own and simple, because the files land in a private
+ * staging folder that nothing reads until {@link HourPartitionWriter#publish} swaps it in: every task attempt
+ * writes files whose names carry its partition and attempt, deletes them itself if it fails, and returns
+ * their list; the driver keeps exactly the files of the attempts Spark counted as successful, deletes any
+ * other file it finds in the staging folder (an attempt that died without cleaning up) and then counts the
+ * rows back from the footers, as for Spark's writer. That requires that no two attempts of a task run at
+ * once, so it is used only with {@code spark.speculation} off (the default; {@link #usable}).
+ */
+final class DirectParquetStage {
+  /** Files a task keeps open at once (one per partition directory); past this the least recently written one is closed. */
+  static final int MAX_OPEN_FILES = 32;
+  /** What {@code _SUCCESS} of a directly written staging folder names as its committer (see the manifest's output). */
+  static final String COMMITTER = "direct";
+
+  private DirectParquetStage() {
+  }
+
+  /**
+   * Whether the direct write can stand in for Spark's here: partition columns last and of string, int or long
+   * type, no speculative tasks.
+   */
+  static boolean usable(SparkSession spark, HourPartitionWriter.Target target) {
+    StructType schema = target.schema();
+    int n = schema.fields().length;
+    int k = target.partitionColumns().size();
+    if (n <= k || spark.sparkContext().getConf().getBoolean("spark.speculation", false)) {
+      return false;
+    }
+    for (int i = 0; i < k; i++) {
+      StructField f = schema.fields()[n - k + i];
+      DataType t = f.dataType();
+      // Types whose text is what Spark names the directory by (a date or a timestamp would need Spark's formatting).
+      boolean plain = t.equals(DataTypes.StringType) || t.equals(DataTypes.IntegerType) || t.equals(DataTypes.LongType);
+      if (!f.name().equals(target.partitionColumns().get(i)) || !plain) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** One committed file: its path relative to the staging folder and its rows as the task wrote them. */
+  record WrittenFile(String relativePath, long rows) implements Serializable {}
+
+  /**
+   * Decodes {@code input} with {@code decoder} (whose rows have the target's schema) into Parquet files under
+   * {@code staging}, in {@code tasks} tasks, and commits them: returns the committed files' relative paths.
+   *
+   * @param runId goes into every file name (part-TTTTT-RUNID-aA-cCCC), so a file tells which run wrote it
+   * @param maxOpenFiles files a task keeps open at once ({@value #MAX_OPEN_FILES} in production)
+   */
+  static Set<String> write(SparkSession spark, HourPartitionWriter.Target target, HourInput input, RecordDecoder decoder,
+      int tasks, String staging, String runId, int maxOpenFiles) throws IOException {
+    if (maxOpenFiles < 1) {
+      throw new IllegalArgumentException("a task needs at least one open file, cannot be: " + maxOpenFiles);
+    }
+    StructType schema = target.schema();
+    int k = target.partitionColumns().size();
+    StructType dataSchema = new StructType(Arrays.copyOf(schema.fields(), schema.fields().length - k));
+    Map<String, String> options = target.writeOptions();
+    scala.collection.immutable.Map<String, String> scalaOptions =
+        JavaConverters.mapAsScalaMapConverter(options).asScala().toMap(Predef.$conforms());
+    Job job = Job.getInstance(spark.sessionState().newHadoopConfWithOptions(scalaOptions));
+    OutputWriterFactory factory = new ParquetFileFormat().prepareWrite(spark, job, scalaOptions, dataSchema);
+    Task task = new Task(new SerializableHadoopConf(job.getConfiguration()), decoder, factory, staging,
+        target.partitionColumns(), schema, runId, maxOpenFiles);
+
+    List<List<String>> groups = groups(input.files(), tasks);
+    List<WrittenFile> written = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(groups, groups.size())
+        .mapPartitionsWithIndex(task, false)
+        .collect();
+    Set<String> committed = written.stream().map(WrittenFile::relativePath).collect(Collectors.toSet());
+    FileSystem fs = new Path(staging).getFileSystem(job.getConfiguration());
+    dropUncommitted(fs, new Path(staging), committed);
+    try (var out = fs.create(new Path(staging, "_SUCCESS"), true)) {
+      out.write(("{\"committer\":\"" + COMMITTER + "\",\"files\":" + committed.size() + "}").getBytes(
+          java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return committed;
+  }
+
+  /**
+   * The objects split into {@code tasks} groups of about equal bytes: each object, largest first, goes to the
+   * group with the fewest bytes so far (the largest objects start first, and no task is left with two large ones).
+   */
+  static List<List<String>> groups(List<InputFile> files, int tasks) {
+    int n = Math.max(1, Math.min(tasks, files.size()));
+    List<List<String>> groups = new ArrayList<>(n);
+    long[] bytes = new long[n];
+    for (int i = 0; i < n; i++) {
+      groups.add(new ArrayList<>());
+    }
+    List<InputFile> bySize = new ArrayList<>(files);
+    bySize.sort(Comparator.comparingLong(InputFile::bytes).reversed());
+    for (InputFile f : bySize) {
+      int least = 0;
+      for (int i = 1; i < n; i++) {
+        if (bytes[i] < bytes[least]) {
+          least = i;
+        }
+      }
+      groups.get(least).add(f.path());
+      bytes[least] += f.bytes();
+    }
+    return groups;
+  }
+
+  /** Deletes every data file under {@code staging} that no successful attempt committed. */
+  private static void dropUncommitted(FileSystem fs, Path staging, Set<String> committed) throws IOException {
+    String prefix = staging.toUri().getPath() + "/";
+    for (RemoteIterator<LocatedFileStatus> it = fs.listFiles(staging, true); it.hasNext(); ) {
+      Path p = it.next().getPath();
+      String relative = p.toUri().getPath().substring(prefix.length());
+      if (!committed.contains(relative)) {
+        fs.delete(p, false);
+      }
+    }
+  }
+
+  /** One task: its objects decoded and written, one open file per partition directory met. */
+  private static final class Task implements Function2<Integer, Iterator<List<String>>, Iterator<WrittenFile>> {
+    private static final long serialVersionUID = 1L;
+    private final SerializableHadoopConf conf;
+    private final RecordDecoder decoder;
+    private final OutputWriterFactory factory;
+    private final String staging;
+    private final List<String> partitionColumns;
+    private final StructType dataSchema;
+    private final int dataColumns;
+    private final DataType[] partitionTypes;
+    private final String runId;
+    private final int maxOpenFiles;
+
+    Task(SerializableHadoopConf conf, RecordDecoder decoder, OutputWriterFactory factory, String staging,
+        List<String> partitionColumns, StructType schema, String runId, int maxOpenFiles) {
+      this.runId = runId;
+      this.maxOpenFiles = maxOpenFiles;
+      this.conf = conf;
+      this.decoder = decoder;
+      this.factory = factory;
+      this.staging = staging;
+      this.partitionColumns = List.copyOf(partitionColumns);
+      this.dataColumns = schema.fields().length - partitionColumns.size();
+      this.dataSchema = new StructType(Arrays.copyOf(schema.fields(), dataColumns));
+      this.partitionTypes = Arrays.stream(schema.fields()).skip(dataColumns).map(StructField::dataType).toArray(DataType[]::new);
+    }
+
+    @Override
+    public Iterator<WrittenFile> call(Integer partition, Iterator<List<String>> objects) throws IOException {
+      TaskContext context = TaskContext.get();
+      int attempt = context == null ? 0 : context.attemptNumber();
+      Files files = new Files(partition, attempt);
+      long seen = 0;
+      try {
+        while (objects.hasNext()) {
+          for (String path : objects.next()) {
+            RawLineReader.RecordIterator records = new RawLineReader.RecordIterator(conf.get(), path);
+            try {
+              while (records.hasNext()) {
+                if (context != null && (++seen & 4095) == 0) {
+                  context.killTaskIfInterrupted(); // a cancelled job (another task failed) stops this one soon
+                }
+                Row r = records.next();
+                InternalRow row = decoder.decode(r.getString(0), r.getLong(1), r.getInt(2), r.getString(3), r.getString(4));
+                if (row != null) {
+                  files.write(row);
+                }
+              }
+            } finally {
+              records.close();
+              decoder.endOfObject();
+            }
+          }
+        }
+        return files.commit().iterator();
+      } catch (Throwable e) {
+        files.abort(e);
+        throw e;
+      }
+    }
+
+    /** The task's files: open ones by partition directory, closed ones with their rows. */
+    private final class Files {
+      private final int partition;
+      private final int attempt;
+      private final TaskAttemptContext context;
+      private final String extension;
+      private final DataColumns data = new DataColumns(Arrays.stream(dataSchema.fields()).map(StructField::dataType).toArray(DataType[]::new));
+      private final LinkedHashMap<String, Open> open = new LinkedHashMap<>(16, 0.75f, true); // least recently used first
+      private final List<WrittenFile> closed = new ArrayList<>();
+      private final List<String> created = new ArrayList<>();
+      private final Map<String, Integer> filesPerDirectory = new java.util.HashMap<>();
+      private Open last;
+      private final Object[] lastValues = new Object[partitionTypes.length];
+
+      Files(int partition, int attempt) {
+        this.partition = partition;
+        this.attempt = attempt;
+        Configuration c = conf.get();
+        TaskAttemptID id = new TaskAttemptID(new TaskID(new JobID("hourglass", 0), TaskType.MAP, partition), attempt);
+        c.set("mapreduce.task.attempt.id", id.toString());
+        c.setInt("mapreduce.task.partition", partition);
+        this.context = new TaskAttemptContextImpl(c, id);
+        this.extension = factory.getFileExtension(context);
+      }
+
+      void write(InternalRow row) {
+        Open target = last;
+        if (target == null || !sameDirectory(row)) {
+          target = open(directory(row));
+          last = target;
+          remember(row);
+        }
+        target.writer.write(data.of(row));
+        target.rows++;
+      }
+
+      /** Whether {@code row} belongs where the previous row went (the common case, checked without a string). */
+      private boolean sameDirectory(InternalRow row) {
+        for (int i = 0; i < partitionTypes.length; i++) {
+          Object v = row.isNullAt(dataColumns + i) ? null : row.get(dataColumns + i, partitionTypes[i]);
+          if (!java.util.Objects.equals(v, lastValues[i])) {
+            return false;
+          }
+        }
+        return true;
+      }
+
+      private void remember(InternalRow row) {
+        for (int i = 0; i < partitionTypes.length; i++) {
+          Object v = row.isNullAt(dataColumns + i) ? null : row.get(dataColumns + i, partitionTypes[i]);
+          lastValues[i] = v instanceof UTF8String u ? u.clone() : v; // a decoder may reuse its buffers
+        }
+      }
+
+      /** The row's partition directory, named exactly as Spark names it (escaped; null as Hive's default partition). */
+      private String directory(InternalRow row) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < partitionColumns.size(); i++) {
+          int ordinal = dataColumns + i;
+          String text = row.isNullAt(ordinal) ? ExternalCatalogUtils.DEFAULT_PARTITION_NAME()
+              : row.get(ordinal, partitionTypes[i]).toString();
+          if (i > 0) {
+            sb.append('/');
+          }
+          sb.append(ExternalCatalogUtils.getPartitionPathString(partitionColumns.get(i), text));
+        }
+        return sb.toString();
+      }
+
+      private Open open(String directory) {
+        Open o = open.get(directory);
+        if (o != null) {
+          return o;
+        }
+        if (open.size() >= maxOpenFiles) {
+          var eldest = open.entrySet().iterator().next();
+          open.remove(eldest.getKey());
+          close(eldest.getValue());
+        }
+        int n = filesPerDirectory.merge(directory, 1, Integer::sum) - 1;
+        String relative = String.format("%s/part-%05d-%s-a%d-c%03d%s", directory, partition, runId, attempt, n, extension);
+        created.add(relative);
+        o = new Open(relative, factory.newInstance(staging + "/" + relative, dataSchema, context));
+        open.put(directory, o);
+        return o;
+      }
+
+      private void close(Open o) {
+        o.writer.close();
+        closed.add(new WrittenFile(o.relativePath, o.rows));
+        if (o == last) {
+          last = null;
+        }
+      }
+
+      List<WrittenFile> commit() {
+        for (Open o : new ArrayList<>(open.values())) {
+          close(o);
+        }
+        open.clear();
+        return closed;
+      }
+
+      /** Closes what is open and deletes every file this attempt created; the failure is kept, not replaced. */
+      void abort(Throwable cause) {
+        for (Open o : open.values()) {
+          try {
+            o.writer.close();
+          } catch (RuntimeException | Error e) {
+            cause.addSuppressed(e);
+          }
+        }
+        try {
+          FileSystem fs = new Path(staging).getFileSystem(conf.get());
+          for (String relative : created) {
+            fs.delete(new Path(staging + "/" + relative), false);
+          }
+        } catch (IOException | RuntimeException e) {
+          cause.addSuppressed(e);
+        }
+      }
+    }
+
+  }
+
+  /** An open file and the rows written to it so far. */
+  private static final class Open {
+    final String relativePath;
+    final OutputWriter writer;
+    long rows;
+
+    Open(String relativePath, OutputWriter writer) {
+      this.relativePath = relativePath;
+      this.writer = writer;
+    }
+  }
+
+}
