@@ -115,13 +115,14 @@ final class DirectParquetStage {
     Task task = new Task(new SerializableHadoopConf(job.getConfiguration()), decoder, factory, staging,
         target.partitionColumns(), schema, runId, maxOpenFiles);
 
+    FileSystem fs = new Path(staging).getFileSystem(job.getConfiguration());
+    fs.mkdirs(new Path(staging)); // there even when no task writes a row (an hour of empty objects), as Spark's writer leaves it
     List<List<String>> groups = groups(input.files(), tasks);
     List<WrittenFile> written = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(groups, groups.size())
         .mapPartitionsWithIndex(task, false)
         .collect();
     Set<String> committed = written.stream().map(WrittenFile::relativePath).collect(Collectors.toSet());
-    FileSystem fs = new Path(staging).getFileSystem(job.getConfiguration());
     dropUncommitted(fs, new Path(staging), committed);
     try (var out = fs.create(new Path(staging, "_SUCCESS"), true)) {
       out.write(("{\"committer\":\"" + COMMITTER + "\",\"files\":" + committed.size() + "}").getBytes(

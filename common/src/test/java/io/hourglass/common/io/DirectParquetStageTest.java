@@ -248,6 +248,14 @@ class DirectParquetStageTest {
   }
 
   @Test
+  void objectsWithoutARowStageNothingAndFailNothing() throws IOException {
+    HourInput input = input("raw", 0, 1, List.of());
+    Staged staged = writer.stageRecords(target(root("t"), Map.of()), input, new PipeDecoder(null), 2, "run-1");
+    assertEquals(Map.of(), staged.rowsByDirectory());
+    assertEquals(DirectParquetStage.COMMITTER, staged.committer());
+  }
+
+  @Test
   void isUsedOnlyWhereItWritesWhatSparkWould() {
     assertTrue(writer.writesDirectly(target(root("t"), Map.of())));
     StructType dateFirst = new StructType().add("id", DataTypes.StringType).add("dt", DataTypes.DateType)

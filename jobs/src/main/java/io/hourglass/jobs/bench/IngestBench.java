@@ -66,7 +66,9 @@ public final class IngestBench {
     /** Ours with the launcher's class-data archive off ({@code HOURGLASS_CDS=off}): what the archive saves, side by side. */
     OURS_NO_CDS("ours-nocds", "ours, no class-data archive", false),
     /** Stock Spark without its class-data archive. */
-    SPARK_NO_CDS("spark-nocds", "stock Spark, no class-data archive", false);
+    SPARK_NO_CDS("spark-nocds", "stock Spark, no class-data archive", false),
+    /** Ours with Spark's DataFrame writer in place of the direct one ({@code writer = spark}): what it saves, side by side. */
+    OURS_SPARK_WRITER("ours-sparkwriter", "ours, Spark's DataFrame writer (writer = spark)", true);
 
     final String id;
     final String label;
@@ -80,13 +82,13 @@ public final class IngestBench {
     }
 
     boolean ours() {
-      return this == OURS || this == OURS_NO_CDS;
+      return this == OURS || this == OURS_NO_CDS || this == OURS_SPARK_WRITER;
     }
 
     static Engine of(String id) {
       return Arrays.stream(values()).filter(e -> e.id.equals(id)).findFirst()
           .orElseThrow(() -> new IllegalArgumentException("Unknown engine '" + id + "'; expected ours, spark, duckdb,"
-              + " ours-nocds or spark-nocds"));
+              + " ours-nocds, spark-nocds or ours-sparkwriter"));
     }
   }
 
@@ -389,7 +391,8 @@ public final class IngestBench {
     Path cpFile = root.resolve("jobs/target/launcher-classpath.txt");
     Path ours = Optional.ofNullable(System.getenv("HOURGLASS_CDS_ARCHIVE")).map(Path::of)
         .orElse(root.resolve("jobs/target/hourglass-cds.jsa")); // where ./hourglass keeps it
-    if (options.engines().contains(Engine.OURS) && !newerThan(ours, jar, cpFile)) {
+    boolean oursMapsIt = options.engines().contains(Engine.OURS) || options.engines().contains(Engine.OURS_SPARK_WRITER);
+    if (oursMapsIt && !newerThan(ours, jar, cpFile)) {
       Run r = runEngine(Engine.OURS, data, 0, false, ours);
       if (!r.ok() || !Files.isRegularFile(ours)) {
         throw new IllegalStateException(r.ok() ? "./hourglass wrote no class-data archive at " + ours
@@ -452,13 +455,16 @@ public final class IngestBench {
     Map<String, String> env = new LinkedHashMap<>();
     String master = "local[" + options.cores() + "]";
     switch (e) {
-      case OURS, OURS_NO_CDS -> {
+      case OURS, OURS_NO_CDS, OURS_SPARK_WRITER -> {
         cmd.addAll(List.of(root.resolve("hourglass").toString(), "ingest", "--dataset", "web_events", "--hour", HOUR,
             "--raw-root", data.rawRoot().toString(), "--warehouse", outDir.toString(),
             "--set", "state-dir=" + dir.resolve("state"), "--set", "spark.master=" + master,
             "--set", "datasets.web_events.pii.email=hash"));
         if (data.dirty()) {
           cmd.addAll(List.of("--set", "datasets.web_events.max-reject-rate=0.5"));
+        }
+        if (e == Engine.OURS_SPARK_WRITER) {
+          cmd.addAll(List.of("--set", "datasets.web_events.writer=spark"));
         }
         if (profiled) {
           cmd.addAll(List.of("--set", "spark.conf.\"spark.eventLog.enabled\"=true",

@@ -87,8 +87,9 @@ public final class SideSurvey implements Serializable {
       return;
     }
     if (ids == null) {
-      ids = new long[1024];
-    } else if (idCount == ids.length) {
+      ids = new long[Math.min(1024, maxIdsPerObject)]; // a smaller limit must be seen at its own count, not at 1024
+    }
+    if (idCount == ids.length) {
       if (idCount >= maxIdsPerObject) {
         idsOverflowed = true;
         idsNotKept.add(1);

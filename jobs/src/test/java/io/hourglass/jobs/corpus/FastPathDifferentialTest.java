@@ -54,7 +54,7 @@ class FastPathDifferentialTest {
   Path dir;
 
   /** What one run gave, as text that compares exactly. */
-  private record Result(String outcome, List<String> table, List<String> quarantine, List<String> progress) {}
+  private record Result(String outcome, List<String> table, List<String> quarantine, List<String> progress, String committer) {}
 
   @TestFactory
   Stream<DynamicTest> corpus() throws IOException {
@@ -103,6 +103,14 @@ class FastPathDifferentialTest {
     assertEquals(5_000, fast.table().size(), "a clean hour is written whole");
     assertTrue(fast.progress().stream().noneMatch(l -> l.contains("one pass is not enough")),
         "a clean hour takes the single pass: " + fast.progress());
+    // The single pass writes the table directly (writer = direct, the default); Spark's DataFrame writer
+    // after the same fast parser must give the same rows in the same directories.
+    Result sparkWriter = run(raw, hour, "fast", "spark-writer", List.of("datasets.web_events.writer=spark"));
+    assertEquals(sparkWriter.outcome(), fast.outcome());
+    assertEquals(sparkWriter.quarantine(), fast.quarantine());
+    assertEquals(sparkWriter.table(), fast.table(), "table rows, partition columns (the directories) included");
+    assertTrue(fast.committer().equals("direct") && sparkWriter.committer().equals("file"),
+        fast.committer() + " / " + sparkWriter.committer());
   }
 
   /** Runs the hour with each parser and asserts the two results are equal; returns the fast one. */
@@ -116,7 +124,11 @@ class FastPathDifferentialTest {
   }
 
   private Result run(Path raw, Hour hour, String parser, List<String> extra) {
-    Path warehouse = raw.resolveSibling("warehouse-" + parser);
+    return run(raw, hour, parser, parser, extra);
+  }
+
+  private Result run(Path raw, Hour hour, String parser, String name, List<String> extra) {
+    Path warehouse = raw.resolveSibling("warehouse-" + name);
     List<String> sets = new ArrayList<>(List.of("raw-root=" + raw, "warehouse=" + warehouse, "datasets.web_events.format=parquet",
         "datasets.web_events.input.parser=" + parser));
     sets.addAll(extra);
@@ -128,10 +140,12 @@ class FastPathDifferentialTest {
       RunManifest m = job.run(hour).manifest().orElseThrow();
       return new Result("succeeded " + m.records() + " " + m.quarantinedByReason(),
           rows(warehouse.resolve(dataset.table()), "web_events/events-v1.avsc"),
-          rows(warehouse.resolve("_quarantine").resolve(dataset.name()), "common/quarantine-v1.avsc"), progress);
+          rows(warehouse.resolve("_quarantine").resolve(dataset.name()), "common/quarantine-v1.avsc"), progress,
+          m.output().committer());
     } catch (RunFailedException e) {
       // Paths differ only by the warehouse folder's name.
-      return new Result("failed: " + e.getMessage().replace("warehouse-" + parser, "warehouse-*"), List.of(), List.of(), progress);
+      return new Result("failed: " + e.getMessage().replace("warehouse-" + name, "warehouse-*"), List.of(), List.of(), progress,
+          "none");
     }
   }
 

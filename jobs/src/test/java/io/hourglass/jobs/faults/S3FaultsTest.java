@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Faults on S3 (s3proxy over S3A; tables written by the default, direct writer): a driver killed mid-commit, and an S3
+ * Faults on S3 (s3proxy over S3A, with the S3A magic committer): a driver killed mid-commit, and an S3
  * endpoint that throttles or fails a share of the requests (a fault-injecting proxy between S3A and the
  * server). Each bucket gets its own S3A settings ({@code fs.s3a.bucket.<name>.*}), so these tests leave
  * the test session's other S3A settings alone.
@@ -145,7 +145,7 @@ class S3FaultsTest {
     Run reference = cli(ingest(KILL_HOUR, options(uri(DIRECT, "kill/rawB"), uri(DIRECT, "kill/clean"), dir.resolve("clean-state"))));
     assertEquals(0, reference.code(), reference.all());
     HourView clean = view(uri(DIRECT, "kill/clean"), KILL_HOUR);
-    assertEquals("direct", clean.requireManifest().output().committer());
+    assertEquals("magic", clean.requireManifest().output().committer());
     assertNotEquals(beforeKill.table().sorted(), clean.table().sorted());
     assertTrue(clean.table().directories().size() > 1, clean.describe());
     clock.lap("clean reference");

@@ -67,4 +67,21 @@ class SideSurveyTest {
     s.endOfObject();
     assertEquals(Optional.empty(), s.repeatsAnId());
   }
+
+  @Test
+  void aLimitBelowTheFirstBufferIsKeptAtItsOwnCount() {
+    SideSurvey within = survey(10, 1 << 20, 100);
+    for (int i = 0; i < 100; i++) {
+      within.accepted("id-" + i);
+    }
+    within.endOfObject();
+    assertEquals(Optional.of(false), within.repeatsAnId(), "100 ids of one object: all kept");
+
+    SideSurvey past = survey(10, 1 << 20, 100);
+    for (int i = 0; i < 101; i++) {
+      past.accepted("id-" + i);
+    }
+    past.endOfObject();
+    assertEquals(Optional.empty(), past.repeatsAnId(), "101: the answer is left to the staged rows");
+  }
 }
