@@ -157,13 +157,17 @@ final class DirectParquetStage {
     return groups;
   }
 
-  /** Deletes every data file under {@code staging} that no successful attempt committed. */
+  /**
+   * Deletes every data file under {@code staging} that no successful attempt committed (hidden files, such as a
+   * local file system's checksums, go with their data file).
+   */
   private static void dropUncommitted(FileSystem fs, Path staging, Set<String> committed) throws IOException {
     String prefix = staging.toUri().getPath() + "/";
     for (RemoteIterator<LocatedFileStatus> it = fs.listFiles(staging, true); it.hasNext(); ) {
       Path p = it.next().getPath();
       String relative = p.toUri().getPath().substring(prefix.length());
-      if (!committed.contains(relative)) {
+      boolean hidden = Arrays.stream(relative.split("/")).anyMatch(part -> part.startsWith("_") || part.startsWith("."));
+      if (!hidden && !committed.contains(relative)) {
         fs.delete(p, false);
       }
     }
