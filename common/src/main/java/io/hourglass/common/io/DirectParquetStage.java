@@ -2,13 +2,16 @@ package io.hourglass.common.io;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
@@ -126,7 +129,7 @@ final class DirectParquetStage {
     dropUncommitted(fs, new Path(staging), committed);
     try (var out = fs.create(new Path(staging, "_SUCCESS"), true)) {
       out.write(("{\"committer\":\"" + COMMITTER + "\",\"files\":" + committed.size() + "}").getBytes(
-          java.nio.charset.StandardCharsets.UTF_8));
+          StandardCharsets.UTF_8));
     }
     return committed;
   }
@@ -166,8 +169,7 @@ final class DirectParquetStage {
     for (RemoteIterator<LocatedFileStatus> it = fs.listFiles(staging, true); it.hasNext(); ) {
       Path p = it.next().getPath();
       String relative = p.toUri().getPath().substring(prefix.length());
-      boolean hidden = Arrays.stream(relative.split("/")).anyMatch(part -> part.startsWith("_") || part.startsWith("."));
-      if (!hidden && !committed.contains(relative)) {
+      if (!HourPartitionWriter.hidden(relative) && !committed.contains(relative)) {
         fs.delete(p, false);
       }
     }
@@ -189,8 +191,6 @@ final class DirectParquetStage {
 
     Task(SerializableHadoopConf conf, RecordDecoder decoder, OutputWriterFactory factory, String staging,
         List<String> partitionColumns, StructType schema, String runId, int maxOpenFiles) {
-      this.runId = runId;
-      this.maxOpenFiles = maxOpenFiles;
       this.conf = conf;
       this.decoder = decoder;
       this.factory = factory;
@@ -199,6 +199,8 @@ final class DirectParquetStage {
       this.dataColumns = schema.fields().length - partitionColumns.size();
       this.dataSchema = new StructType(Arrays.copyOf(schema.fields(), dataColumns));
       this.partitionTypes = Arrays.stream(schema.fields()).skip(dataColumns).map(StructField::dataType).toArray(DataType[]::new);
+      this.runId = runId;
+      this.maxOpenFiles = maxOpenFiles;
     }
 
     @Override
@@ -241,11 +243,12 @@ final class DirectParquetStage {
       private final int attempt;
       private final TaskAttemptContext context;
       private final String extension;
-      private final DataColumns data = new DataColumns(Arrays.stream(dataSchema.fields()).map(StructField::dataType).toArray(DataType[]::new));
+      private final DataColumns data = new DataColumns(
+          Arrays.stream(dataSchema.fields()).map(StructField::dataType).toArray(DataType[]::new));
       private final LinkedHashMap<String, Open> open = new LinkedHashMap<>(16, 0.75f, true); // least recently used first
       private final List<WrittenFile> closed = new ArrayList<>();
       private final List<String> created = new ArrayList<>();
-      private final Map<String, Integer> filesPerDirectory = new java.util.HashMap<>();
+      private final Map<String, Integer> filesPerDirectory = new HashMap<>();
       private Open last;
       private final Object[] lastValues = new Object[partitionTypes.length];
 
@@ -275,7 +278,7 @@ final class DirectParquetStage {
       private boolean sameDirectory(InternalRow row) {
         for (int i = 0; i < partitionTypes.length; i++) {
           Object v = row.isNullAt(dataColumns + i) ? null : row.get(dataColumns + i, partitionTypes[i]);
-          if (!java.util.Objects.equals(v, lastValues[i])) {
+          if (!Objects.equals(v, lastValues[i])) {
             return false;
           }
         }

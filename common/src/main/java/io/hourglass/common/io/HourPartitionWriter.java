@@ -315,7 +315,7 @@ public final class HourPartitionWriter {
     for (RemoteIterator<LocatedFileStatus> it = fs.listFiles(staging, true); it.hasNext(); ) {
       LocatedFileStatus f = it.next();
       String relative = f.getPath().toUri().getPath().substring(prefix.length());
-      if (Arrays.stream(relative.split("/")).anyMatch(part -> part.startsWith("_") || part.startsWith("."))) {
+      if (hidden(relative)) {
         continue; // _SUCCESS, checksums, committer leftovers
       }
       String directory = relative.substring(0, Math.max(0, relative.lastIndexOf('/')));
@@ -350,6 +350,11 @@ public final class HourPartitionWriter {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** Whether a path relative to a staging folder is not data: any part of it starts with {@code _} or {@code .}. */
+  static boolean hidden(String relative) {
+    return Arrays.stream(relative.split("/")).anyMatch(part -> part.startsWith("_") || part.startsWith("."));
   }
 
   /** One aggregation over what was written: rows per partition directory. */

@@ -232,7 +232,9 @@ public final class IngestJob {
    * rejected records are collected on the side ({@link SideSurvey}); the quarantine is written from those,
    * the staged rows are checked (their count against the side count; no event_id twice, from the hashes
    * kept on the side or, past their limit, one column read back), and only then published. Empty when the hour needs the two passes after all (an event_id
-   * repeats, or more rejected records than are kept on the side): the staging is dropped, nothing shows.
+   * repeats, or more rejected records than are kept on the side): the staging is dropped, nothing shows. A Parquet
+   * table is staged by the direct write ({@code writer = direct}, {@link HourPartitionWriter#stageRecords}): the
+   * decoder's rows straight into Spark's Parquet writer, no query around it.
    */
   private Optional<Result> singlePass(Hour hour, String runId, Instant started, HourInput input, TableSchema raw,
       TableSchema table, JobLabels labels) {
