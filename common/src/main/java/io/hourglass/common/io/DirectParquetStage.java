@@ -29,7 +29,6 @@ import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
@@ -212,21 +211,17 @@ final class DirectParquetStage {
       try {
         while (objects.hasNext()) {
           for (String path : objects.next()) {
-            RawLineReader.RecordIterator records = new RawLineReader.RecordIterator(conf.get(), path);
+            RecordSource.ObjectReader reader = new RecordSource.ObjectReader(
+                new RawLineReader.RecordIterator(conf.get(), path), decoder);
             try {
-              while (records.hasNext()) {
+              while (reader.next()) {
                 if (context != null && (++seen & 4095) == 0) {
                   context.killTaskIfInterrupted(); // a cancelled job (another task failed) stops this one soon
                 }
-                Row r = records.next();
-                InternalRow row = decoder.decode(r.getString(0), r.getLong(1), r.getInt(2), r.getString(3), r.getString(4));
-                if (row != null) {
-                  files.write(row);
-                }
+                files.write(reader.get());
               }
             } finally {
-              records.close();
-              decoder.endOfObject();
+              reader.close(); // the stream, and the decoder's end of the object
             }
           }
         }

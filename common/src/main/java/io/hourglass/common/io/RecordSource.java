@@ -145,7 +145,8 @@ public final class RecordSource implements TableProvider {
     }
   }
 
-  private static final class ObjectReader implements PartitionReader<InternalRow> {
+  /** One raw object's decoded rows (the records the decoder leaves out skipped); also the direct write's reader. */
+  static final class ObjectReader implements PartitionReader<InternalRow> {
     private final RawLineReader.RecordIterator records;
     private final RecordDecoder decoder;
     private InternalRow current;
