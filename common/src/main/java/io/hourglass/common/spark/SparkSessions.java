@@ -2,6 +2,7 @@ package io.hourglass.common.spark;
 
 import io.hourglass.common.config.Settings;
 import io.hourglass.common.config.SparkSettings;
+import io.hourglass.common.io.NioLocalFileSystem;
 import java.nio.file.Paths;
 import java.util.Map;
 import org.apache.spark.SparkConf;
@@ -51,6 +52,10 @@ public final class SparkSessions {
       // In-process Spark talks only to itself: bind the driver to loopback.
       builder.config("spark.driver.host", "127.0.0.1");
       builder.config("spark.driver.bindAddress", "127.0.0.1");
+      if (NioLocalFileSystem.posix()) {
+        // Local files without a forked chmod or ls per file (see NioLocalFileSystem): seconds per run.
+        builder.config("spark.hadoop.fs.file.impl", launcher.get("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName()));
+      }
     }
     // Event time is UTC everywhere: partition values and windows must not depend on the machine's zone.
     builder.config("spark.sql.session.timeZone", "UTC");
