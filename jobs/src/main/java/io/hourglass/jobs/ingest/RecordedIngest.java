@@ -24,6 +24,8 @@ import java.util.function.Consumer;
  */
 public final class RecordedIngest {
   public static final String JOB = "ingest";
+  /** How long the end of a run waits for a heartbeat in flight (a statement against the ledger). */
+  private static final Duration HEARTBEAT_WAIT = Duration.ofMinutes(1);
 
   private final JdbcRunLedger ledger;
   private final Clock clock;
@@ -60,7 +62,7 @@ public final class RecordedIngest {
     Instant started = clock.instant();
     try {
       IngestJob.Result result = job.run(hour, runId);
-      heart.shutdownNow();
+      stop(heart);
       if (lost.get() != null) {
         throw lost.get();
       }
@@ -71,7 +73,7 @@ public final class RecordedIngest {
       }
       return result;
     } catch (RuntimeException e) {
-      heart.shutdownNow();
+      stop(heart);
       try {
         long wall = Duration.between(started, clock.instant()).toMillis();
         ledger.failed(current.get(), failedMetrics(wall, startupMs), firstLine(e), clock.instant());
@@ -79,6 +81,22 @@ public final class RecordedIngest {
         e.addSuppressed(recordFailure);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Stops the heartbeat and waits for one in flight. Never by interrupting it: an interrupt that lands while the
+   * embedded H2 ledger writes closes its file channel under it, and the ledger is then unusable for the rest of
+   * the process (a run that had succeeded failed with "cannot reach the ledger").
+   */
+  private void stop(ScheduledExecutorService heart) {
+    heart.shutdown(); // no further heartbeats; one running now finishes
+    try {
+      if (!heart.awaitTermination(HEARTBEAT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        progress.accept("the ledger heartbeat has not finished after " + HEARTBEAT_WAIT.toSeconds() + " s; recording the outcome anyway");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
