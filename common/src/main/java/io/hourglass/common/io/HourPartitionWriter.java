@@ -254,8 +254,14 @@ public final class HourPartitionWriter {
     }
   }
 
-  /** Nothing to write (a clean hour's quarantine): no Spark job, only the old owned directories go. */
-  private Outcome replaceWithNothing(Target target, Runnable beforePublish) {
+  /**
+   * Nothing to write (a clean hour's quarantine): no Spark job, only the old owned directories go. Parquet and
+   * Avro targets; {@link #replace} with no rows does the same for them.
+   */
+  public Outcome replaceWithNothing(Target target, Runnable beforePublish) {
+    if (target.format() == TableFormat.DELTA) {
+      throw new IllegalArgumentException("replaceWithNothing writes Parquet and Avro targets, not Delta: " + target.root());
+    }
     try {
       FileSystem fs = fileSystem(target);
       fs.delete(new Path(stagingOwner(target)), true); // leftovers of an attempt that died

@@ -47,6 +47,16 @@ public final class Main implements Callable<Integer> {
     this.err = err;
   }
 
+  static {
+    // picocli looks for Groovy's Closure class when it starts; we use no Groovy, and a class that is not there is
+    // looked for in every jar of Spark's classpath. (The property's name follows picocli's package, which the job
+    // jar relocates.)
+    String noClosures = CommandLine.class.getPackageName() + ".disable.closures";
+    if (System.getProperty(noClosures) == null) {
+      System.setProperty(noClosures, "true");
+    }
+  }
+
   public static void main(String[] args) {
     int code = new Main(System.getenv(), System.out, System.err).execute(args);
     SparkSession.getDefaultSession().foreach(s -> {

@@ -267,9 +267,12 @@ public final class IngestJob {
       failOnCorruptFiles(tally);
       progress.accept(readLine(tally));
       labels.step("write quarantine");
-      Dataset<Row> survey = spark.createDataFrame(rejected, WebEventDecoder.surveySchema());
-      Outcome quarantined = writer.replace(quarantineTarget(hour), Quarantine.rows(survey, WebEventColumns.INGEST_HOUR).coalesce(1),
-          tally.quarantined(), runId, () -> { });
+      // A clean hour builds no DataFrame for its empty quarantine: planning one took a fresh JVM about 0.5 s.
+      Outcome quarantined = tally.quarantined() == 0
+          ? writer.replaceWithNothing(quarantineTarget(hour), () -> { })
+          : writer.replace(quarantineTarget(hour),
+              Quarantine.rows(spark.createDataFrame(rejected, WebEventDecoder.surveySchema()), WebEventColumns.INGEST_HOUR).coalesce(1),
+              tally.quarantined(), runId, () -> { });
       failOnRejectRate(hour, tally);
       labels.step("publish " + dataset.table());
       ManifestStore manifests = new ManifestStore(spark.sparkContext().hadoopConfiguration());
