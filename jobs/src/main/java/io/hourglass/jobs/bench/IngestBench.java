@@ -58,6 +58,8 @@ public final class IngestBench {
   private static final double MB = 1e6;
   /** The JVM's class-data-sharing warnings (classes it cannot keep) are not the engine's output; as in ./hourglass. */
   private static final List<String> QUIET_CDS = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+  /** The archive mapped where it was written, not relocated at every start: as ./hourglass maps ours. */
+  private static final List<String> MAP_CDS = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
 
   enum Engine {
     OURS("ours", "ours: ./hourglass ingest", true),
@@ -482,6 +484,7 @@ public final class IngestBench {
           cmd.addAll(QUIET_CDS);
         } else if (e.cds) {
           cmd.add("-XX:SharedArchiveFile=" + stockArchive());
+          cmd.addAll(MAP_CDS);
           cmd.addAll(QUIET_CDS);
         }
         cmd.addAll(List.of("-Dlog4j2.configurationFile=" + root.resolve("conf/log4j2-local.properties"),
