@@ -487,7 +487,7 @@ public final class IngestBench {
           cmd.addAll(MAP_CDS);
           cmd.addAll(QUIET_CDS);
         }
-        cmd.addAll(List.of("-Dlog4j2.configurationFile=" + root.resolve("conf/log4j2-local.properties"),
+        cmd.addAll(List.of("-Dlog4j2.configurationFile=" + root.resolve("conf/log4j2-local.properties"), "-Dlog4j2.disable.jmx=true",
             "-cp", sparkClasspath, StockSparkIngest.class.getName(),
             "--input", data.hourDir().toString(), "--output", outDir.toString(), "--master", master));
         if (profiled) {
