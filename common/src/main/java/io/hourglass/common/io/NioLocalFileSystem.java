@@ -1,14 +1,15 @@
 package io.hourglass.common.io;
 
-import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -24,30 +25,32 @@ import org.apache.hadoop.fs.permission.FsPermission;
  * {@link RawLocalFileSystem} runs {@code chmod} in a child process for every directory and file it creates
  * with a permission (every task output file and its {@code .crc}), and {@code ls -ld} for every file status
  * whose permission or owner is read (every entry of {@code listFiles}). Forked from a JVM of several hundred
- * MB, each takes 30-80 ms: a local run of 12 output files spent about 100 of them, seconds of wall time.
- * Here the same permissions are set and read through {@code java.nio.file}, in one system call each.
+ * MB, each takes tens of milliseconds: a local run of 12 output files started 110 of them. Here the same
+ * permissions are set through {@code java.nio.file}, and read with the owner and group in one {@code stat}
+ * (of a symbolic link's target, as Hadoop's status reports it).
  *
- * <p>Everything else is Hadoop's own. Permissions NIO cannot express (the sticky bit) and file systems that
- * are not POSIX go to Hadoop's code. In-process runs use it ({@code fs.file.impl}, set by
- * {@link io.hourglass.common.spark.SparkSessions}); on EMR and Glue the tables are on S3 and it is not used.
+ * <p>Everything else is Hadoop's own. Setting the sticky bit, which NIO cannot, and platforms without
+ * POSIX attributes go to Hadoop's code. In-process runs on a local master use it ({@code fs.file.impl}, set by
+ * {@link io.hourglass.common.spark.SparkSessions} and {@link io.hourglass.common.spark.HadoopConfs}); on EMR
+ * and Glue the tables are on S3 and it is not used.
  */
 public class NioLocalFileSystem extends LocalFileSystem {
-  private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  private static final boolean UNIX = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
 
   public NioLocalFileSystem() {
     super(new Raw());
   }
 
   /** Whether this platform's files have POSIX permissions (otherwise Hadoop's own code is used throughout). */
-  public static boolean posix() {
-    return POSIX;
+  public static boolean available() {
+    return UNIX;
   }
 
   /** The raw (checksum-free) file system underneath: permissions through NIO. */
   public static class Raw extends RawLocalFileSystem {
     @Override
     public void setPermission(Path p, FsPermission permission) throws IOException {
-      if (!POSIX || permission.getStickyBit()) {
+      if (!UNIX || permission.getStickyBit()) {
         super.setPermission(p, permission);
         return;
       }
@@ -60,21 +63,36 @@ public class NioLocalFileSystem extends LocalFileSystem {
 
     @Override
     public FileStatus getFileStatus(Path f) throws IOException {
-      FileStatus status = super.getFileStatus(f); // Hadoop's, its permission and owner not loaded yet
-      if (!POSIX) {
+      return withAttributes(super.getFileStatus(f)); // Hadoop's, its permission and owner not loaded yet
+    }
+
+    /** Hadoop lists a directory through {@link #getFileStatus}, but makes a file's own status itself. */
+    @Override
+    public FileStatus[] listStatus(Path f) throws IOException {
+      FileStatus[] found = super.listStatus(f);
+      for (int i = 0; i < found.length; i++) {
+        if (found[i].getClass() != FileStatus.class) {
+          found[i] = withAttributes(found[i]);
+        }
+      }
+      return found;
+    }
+
+    private FileStatus withAttributes(FileStatus status) throws IOException {
+      if (!UNIX) {
         return status;
       }
-      File file = pathToFile(status.getPath());
-      PosixFileAttributes attributes;
+      Map<String, Object> a;
       try {
-        attributes = Files.readAttributes(file.toPath(), PosixFileAttributes.class);
+        a = Files.readAttributes(pathToFile(status.getPath()).toPath(), "unix:mode,owner,group");
       } catch (NoSuchFileException e) {
         // removed since; listStatus skips such an entry, as it does for one gone before Hadoop's own stat
-        throw new FileNotFoundException("File " + f + " does not exist");
+        throw new FileNotFoundException("File " + status.getPath() + " does not exist");
       }
+      FsPermission permission = new FsPermission((short) ((Integer) a.get("mode") & 01777));
       return new FileStatus(status.getLen(), status.isDirectory(), status.getReplication(), status.getBlockSize(),
-          status.getModificationTime(), status.getAccessTime(), fsPermission(attributes.permissions()),
-          attributes.owner().getName(), attributes.group().getName(), status.getPath());
+          status.getModificationTime(), status.getAccessTime(), permission, ((UserPrincipal) a.get("owner")).getName(),
+          ((GroupPrincipal) a.get("group")).getName(), status.getPath());
     }
   }
 
@@ -89,13 +107,6 @@ public class NioLocalFileSystem extends LocalFileSystem {
     return set;
   }
 
-  static FsPermission fsPermission(Set<PosixFilePermission> set) {
-    return new FsPermission(
-        action(set, PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE),
-        action(set, PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE),
-        action(set, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE));
-  }
-
   private static void add(Set<PosixFilePermission> set, FsAction action, PosixFilePermission read,
       PosixFilePermission write, PosixFilePermission execute) {
     if (action.implies(FsAction.READ)) {
@@ -107,20 +118,5 @@ public class NioLocalFileSystem extends LocalFileSystem {
     if (action.implies(FsAction.EXECUTE)) {
       set.add(execute);
     }
-  }
-
-  private static FsAction action(Set<PosixFilePermission> set, PosixFilePermission read, PosixFilePermission write,
-      PosixFilePermission execute) {
-    FsAction action = FsAction.NONE;
-    if (set.contains(read)) {
-      action = action.or(FsAction.READ);
-    }
-    if (set.contains(write)) {
-      action = action.or(FsAction.WRITE);
-    }
-    if (set.contains(execute)) {
-      action = action.or(FsAction.EXECUTE);
-    }
-    return action;
   }
 }

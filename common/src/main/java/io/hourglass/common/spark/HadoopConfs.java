@@ -1,6 +1,7 @@
 package io.hourglass.common.spark;
 
 import io.hourglass.common.config.SparkSettings;
+import io.hourglass.common.io.NioLocalFileSystem;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 
@@ -13,6 +14,10 @@ public final class HadoopConfs {
 
   public static Configuration from(SparkSettings settings) {
     Configuration conf = new Configuration();
+    if (SparkSessions.localFiles(settings.master())) {
+      // As Spark's own configuration will have it: Hadoop keeps one file system per scheme, and this may make it first.
+      conf.set("fs.file.impl", NioLocalFileSystem.class.getName());
+    }
     for (Map.Entry<String, String> e : settings.conf().entrySet()) {
       if (e.getKey().startsWith("spark.hadoop.")) {
         conf.set(e.getKey().substring("spark.hadoop.".length()), e.getValue());

@@ -52,7 +52,7 @@ public final class SparkSessions {
       // In-process Spark talks only to itself: bind the driver to loopback.
       builder.config("spark.driver.host", "127.0.0.1");
       builder.config("spark.driver.bindAddress", "127.0.0.1");
-      if (NioLocalFileSystem.posix()) {
+      if (localFiles(settings.master())) {
         // Local files without a forked chmod or ls per file (see NioLocalFileSystem): seconds per run.
         builder.config("spark.hadoop.fs.file.impl", launcher.get("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName()));
       }
@@ -93,6 +93,14 @@ public final class SparkSessions {
       builder.config(e.getKey(), e.getValue());
     }
     return builder.getOrCreate();
+  }
+
+  /**
+   * Whether {@code file://} paths get {@link NioLocalFileSystem}: in-process runs (no launcher set {@code spark.master})
+   * on a local master, where every executor is this JVM; never where executors run elsewhere without our jar.
+   */
+  public static boolean localFiles(String master) {
+    return NioLocalFileSystem.available() && System.getProperty("spark.master") == null && master.startsWith("local");
   }
 
   /** Whether Delta can be used in this process (Glue needs {@code --datalake-formats delta}). */

@@ -2,10 +2,13 @@ package io.hourglass.common.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hourglass.common.config.SparkSettings;
+import io.hourglass.common.spark.HadoopConfs;
 import io.hourglass.common.testing.SparkTestSession;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -14,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -42,7 +46,7 @@ class NioLocalFileSystemTest {
 
   @BeforeEach
   void open() throws IOException {
-    assumeTrue(NioLocalFileSystem.posix(), "POSIX file permissions");
+    assumeTrue(NioLocalFileSystem.available(), "POSIX file attributes");
     Configuration conf = new Configuration(false);
     ours = new NioLocalFileSystem();
     ours.initialize(FileSystem.getDefaultUri(conf).resolve("file:///"), conf);
@@ -77,12 +81,19 @@ class NioLocalFileSystemTest {
     Files.setPosixFilePermissions(dir.resolve("x/one.json"), PosixFilePermissions.fromString("r--r-----"));
     Files.setPosixFilePermissions(dir.resolve("x/y"), PosixFilePermissions.fromString("rwx--x--x"));
 
+    Files.createSymbolicLink(dir.resolve("x/link.json"), dir.resolve("x/one.json"));
+
     Path root = new Path(dir.toUri().toString(), "x");
     assertArrayEquals(described(hadoops.listStatus(root)), described(ours.listStatus(root)));
+    Path file = new Path(root, "one.json");
+    assertArrayEquals(described(hadoops.listStatus(file)), described(ours.listStatus(file)), "a file's own listing");
+    assertEquals(FileStatus.class, ours.listStatus(file)[0].getClass(), "made here, not by Hadoop's ls -ld");
+    assertEquals(describe(hadoops.getFileStatus(new Path(root, "link.json"))),
+        describe(ours.getFileStatus(new Path(root, "link.json"))), "a link as Hadoop reports it: its target's");
     assertEquals(describedRecursively(hadoops, root), describedRecursively(ours, root));
     assertEquals(describe(hadoops.getFileStatus(new Path(root, "y/two.json"))),
         describe(ours.getFileStatus(new Path(root, "y/two.json"))));
-    assertEquals(2, describedRecursively(ours, root).size(), "both files listed");
+    assertEquals(3, describedRecursively(ours, root).size(), "both files and the link listed");
   }
 
   @Test
@@ -93,18 +104,26 @@ class NioLocalFileSystemTest {
   }
 
   @Test
-  void theStickyBitGoesToHadoop() throws IOException {
+  void theStickyBitIsSetThroughHadoopAndReadBack() throws IOException {
     Path shared = new Path(dir.toUri().toString(), "shared");
     assertTrue(ours.mkdirs(shared));
     ours.setPermission(shared, new FsPermission((short) 01751));
     assertEquals("rwxr-x--x", mode(dir.resolve("shared")));
     assertTrue(hadoops.getFileStatus(shared).getPermission().getStickyBit(), "sticky bit set, as chmod sets it");
+    assertEquals(hadoops.getFileStatus(shared).getPermission(), ours.getFileStatus(shared).getPermission());
   }
 
   @Test
-  void inProcessSparkUsesIt() {
+  void inProcessRunsOnALocalMasterUseIt() throws IOException {
     Configuration conf = SparkTestSession.get().sparkContext().hadoopConfiguration();
-    assertEquals(NioLocalFileSystem.class.getName(), conf.get("fs.file.impl"));
+    try (FileSystem fs = FileSystem.newInstance(java.net.URI.create("file:///"), conf)) {
+      assertEquals(NioLocalFileSystem.class, fs.getClass());
+    }
+    Configuration noSpark = HadoopConfs.from(new SparkSettings("local[2]", 2, Map.of()));
+    assertEquals(NioLocalFileSystem.class.getName(), noSpark.get("fs.file.impl"), "generate and size, before Spark");
+    assertNull(HadoopConfs.from(new SparkSettings("yarn", 2, Map.of())).get("fs.file.impl"), "executors elsewhere");
+    assertEquals("x.Y", HadoopConfs.from(new SparkSettings("local[2]", 2, Map.of("spark.hadoop.fs.file.impl", "x.Y")))
+        .get("fs.file.impl"), "configured otherwise");
   }
 
   private static String mode(java.nio.file.Path p) throws IOException {

@@ -66,21 +66,42 @@ public final class RecordedIngest {
       if (lost.get() != null) {
         throw lost.get();
       }
-      if (result.empty()) {
-        ledger.empty(current.get(), clock.instant());
-      } else {
-        ledger.succeeded(current.get(), metrics(result.manifest().orElseThrow(), startupMs), clock.instant());
-      }
+      uninterrupted(() -> {
+        if (result.empty()) {
+          ledger.empty(current.get(), clock.instant());
+        } else {
+          ledger.succeeded(current.get(), metrics(result.manifest().orElseThrow(), startupMs), clock.instant());
+        }
+      });
       return result;
     } catch (RuntimeException e) {
       stop(heart);
       try {
         long wall = Duration.between(started, clock.instant()).toMillis();
-        ledger.failed(current.get(), failedMetrics(wall, startupMs), firstLine(e), clock.instant());
+        uninterrupted(() -> ledger.failed(current.get(), failedMetrics(wall, startupMs), firstLine(e), clock.instant()));
       } catch (RuntimeException recordFailure) {
         e.addSuppressed(recordFailure);
       }
       throw e;
+    } catch (Error e) {
+      stop(heart); // no heartbeat keeps the hour claimed for a run that is gone
+      throw e;
+    }
+  }
+
+  /**
+   * A ledger write with the thread's interrupt flag cleared, set again after: a write on an interrupted thread
+   * (a backfill being stopped, say) would close the embedded H2 ledger's file as in {@link #stop}. An interrupt
+   * that arrives during the write itself still can.
+   */
+  private static void uninterrupted(Runnable write) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      write.run();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -96,7 +117,7 @@ public final class RecordedIngest {
         progress.accept("the ledger heartbeat has not finished after " + HEARTBEAT_WAIT.toSeconds() + " s; recording the outcome anyway");
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      Thread.currentThread().interrupt(); // kept for the caller; the ledger writes after this run without it
     }
   }
 
