@@ -49,6 +49,7 @@ public final class SideSurvey implements Serializable {
   private transient long[] ids;
   private transient int idCount;
   private transient boolean idsOverflowed;
+  private transient boolean gaveUp;
 
   private SideSurvey(Map<String, LongAccumulator> byStatus, CollectionAccumulator<Row> rejected, LongAccumulator overflow,
       int maxRejectedPerTask, long maxBytesPerTask, CollectionAccumulator<long[]> idHashes, LongAccumulator idsNotKept,
@@ -160,6 +161,7 @@ public final class SideSurvey implements Serializable {
     long bytes = (value == null ? 0 : value.length()) + (detail == null ? 0 : detail.length()) + 64L;
     if (keptInTask >= maxRejectedPerTask || bytesInTask + bytes > maxBytesPerTask) {
       overflow.add(1);
+      gaveUp = true;
       return;
     }
     keptInTask++;
@@ -185,6 +187,14 @@ public final class SideSurvey implements Serializable {
 
   public boolean overflowed() {
     return overflow.value() > 0;
+  }
+
+  /**
+   * In a task: whether it passed its bound on rejected records. The hour is then read again in two passes, so
+   * the task stops reading (a hour of 10% bad records spent 10 s of its 33 s on a full single pass it threw away).
+   */
+  boolean gaveUp() {
+    return gaveUp;
   }
 
   private static List<String> statuses() {
