@@ -267,12 +267,11 @@ public final class IngestJob {
       failOnCorruptFiles(tally);
       progress.accept(readLine(tally));
       labels.step("write quarantine");
-      // A clean hour builds no DataFrame for its empty quarantine: planning one took a fresh JVM about 0.5 s.
-      Outcome quarantined = tally.quarantined() == 0
-          ? writer.replaceWithNothing(quarantineTarget(hour), () -> { })
-          : writer.replace(quarantineTarget(hour),
-              Quarantine.rows(spark.createDataFrame(rejected, WebEventDecoder.surveySchema()), WebEventColumns.INGEST_HOUR).coalesce(1),
-              tally.quarantined(), runId, () -> { });
+      // Made only for a hour with rejected records: a clean hour's empty quarantine needs no DataFrame.
+      Outcome quarantined = writer.replace(quarantineTarget(hour),
+          () -> Quarantine.rows(spark.createDataFrame(rejected, WebEventDecoder.surveySchema()), WebEventColumns.INGEST_HOUR)
+              .coalesce(1),
+          tally.quarantined(), runId, () -> { });
       failOnRejectRate(hour, tally);
       labels.step("publish " + dataset.table());
       ManifestStore manifests = new ManifestStore(spark.sparkContext().hadoopConfiguration());
