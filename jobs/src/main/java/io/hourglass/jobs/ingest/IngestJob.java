@@ -72,6 +72,11 @@ public final class IngestJob {
    * Firehose object holds far fewer); past it the staged event_id column is read back instead.
    */
   static final int MAX_ID_HASHES_PER_OBJECT = 2_000_000;
+  /**
+   * Most repeated event_ids whose later copies a second single pass drops (each hash, 8 bytes, and its first
+   * object go to every task); past it, the two passes, whose dedup joins the duplicated ids.
+   */
+  static final int MAX_REPEATED_IDS = 100_000;
   /** Most duplicated event_ids joined back by broadcast (about 100 bytes each). */
   static final long BROADCAST_DUPLICATES = 500_000;
   private final SparkSession spark;
@@ -80,6 +85,7 @@ public final class IngestJob {
   private final Optional<byte[]> hmacKey;
   private final Consumer<String> progress;
   private int idHashesPerObject = MAX_ID_HASHES_PER_OBJECT;
+  private int maxRepeatedIds = MAX_REPEATED_IDS;
 
   /**
    * @param hmacKey the key for hashing email, empty when the dataset drops it
@@ -100,6 +106,12 @@ public final class IngestJob {
    */
   IngestJob withIdHashesPerObject(int limit) {
     this.idHashesPerObject = limit;
+    return this;
+  }
+
+  /** This job with another limit on the repeated event_ids a second single pass drops ({@value #MAX_REPEATED_IDS}), for tests. */
+  IngestJob withMaxRepeatedIds(int limit) {
+    this.maxRepeatedIds = limit;
     return this;
   }
 
@@ -231,33 +243,39 @@ public final class IngestJob {
    * The usual hour in one read: the accepted records go straight into the table's staging while counts and
    * rejected records are collected on the side ({@link SideSurvey}); the quarantine is written from those,
    * the staged rows are checked (their count against the side count; no event_id twice, from the hashes
-   * kept on the side or, past their limit, one column read back), and only then published. Empty when the hour needs the two passes after all (an event_id
-   * repeats, or more rejected records than are kept on the side): the staging is dropped, nothing shows. A Parquet
-   * table is staged by the direct write ({@code writer = direct}, {@link HourPartitionWriter#stageRecords}): the
-   * decoder's rows straight into Spark's Parquet writer, no query around it.
+   * kept on the side or, past their limit, one column read back), and only then published. An hour whose
+   * event_ids repeat (Firehose retries deliver records twice) is staged once more, the decoder dropping the
+   * later copies itself ({@link RepeatedIds}): two single passes, no shuffle. Empty when the hour needs the
+   * two passes after all (more rejected records than are kept on the side, more repeated ids than
+   * {@value #MAX_REPEATED_IDS}, a hash clash): the staging is dropped, nothing shows. A Parquet table is staged
+   * by the direct write ({@code writer = direct}, {@link HourPartitionWriter#stageRecords}): the decoder's rows
+   * straight into Spark's Parquet writer, no query around it.
    */
   private Optional<Result> singlePass(Hour hour, String runId, Instant started, HourInput input, TableSchema raw,
       TableSchema table, JobLabels labels) {
-    SideSurvey side = SideSurvey.register(spark.sparkContext(), MAX_REJECTED_PER_TASK, MAX_REJECTED_BYTES_PER_TASK,
-        idHashesPerObject);
-    WebEventDecoder decoder = new WebEventDecoder(WebEventDecoder.Output.STAGE, raw, table, hour, dataset.late(),
-        dataset.future(), dataset.email(), hmacKey).withSideSurvey(side);
     HourPartitionWriter writer = new HourPartitionWriter(spark);
     labels.step("read, classify and stage " + dataset.table());
-    Target target = tableTarget(hour, table);
-    HourPartitionWriter.Staged staged = dataset.writer() == TableWriter.DIRECT && writer.writesDirectly(target)
-        ? writer.stageRecords(target, input, decoder, writeTasks(input), runId)
-        : writer.stage(target, fewerFiles(RecordSource.read(spark, input, decoder), input), runId); // the table's columns already
-    Map<String, Long> counts = side.counts();
-    long accepted = counts.getOrDefault(Status.OK, 0L);
-    String twoPasses = side.overflowed() ? "more rejected records than one pass keeps"
-        : staged.rows() != accepted ? "staged " + staged.rows() + " rows, counted " + accepted
-        : side.repeatsAnId().orElseGet(() -> repeatsAnEventId(staged)) ? "an event_id repeats" : null;
-    if (twoPasses != null) {
-      writer.discard(staged);
-      progress.accept("one pass is not enough (" + twoPasses + "): reading the hour again in two passes");
+    Pass pass = stageOnce(writer, hour, input, raw, table, runId, null);
+    if (pass.twoPasses() == null && pass.repeats().isPresent()) {
+      RepeatedIds repeats = pass.repeats().get();
+      writer.discard(pass.staged());
+      if (repeats.size() > maxRepeatedIds) {
+        progress.accept("one pass is not enough (" + repeats.size() + " event_ids repeat, more than " + maxRepeatedIds
+            + "): reading the hour again in two passes");
+        return Optional.empty();
+      }
+      progress.accept(repeats.size() + " event_ids repeat: staging the hour again without their later copies");
+      labels.step("read, classify and stage " + dataset.table() + " without repeated event_ids");
+      pass = stageOnce(writer, hour, input, raw, table, runId, repeats);
+    }
+    if (pass.twoPasses() != null) {
+      writer.discard(pass.staged());
+      progress.accept("one pass is not enough (" + pass.twoPasses() + "): reading the hour again in two passes");
       return Optional.empty();
     }
+    HourPartitionWriter.Staged staged = pass.staged();
+    SideSurvey side = pass.side();
+    Map<String, Long> counts = side.counts();
     List<Row> rejected = side.rejected();
     StatusTally tally = new StatusTally(counts, rejected.stream()
         .filter(r -> Status.CORRUPT_FILE.equals(r.getString(5)))
@@ -281,6 +299,47 @@ public final class IngestJob {
       writer.discard(staged); // a run that fails before publishing leaves no staging behind
       throw e;
     }
+  }
+
+  /**
+   * One single pass's staging and what it learnt on the side.
+   *
+   * @param twoPasses why the hour needs the two passes after all; null when it does not
+   * @param repeats the repeated event_ids a first pass found (its staging then holds their later copies too)
+   */
+  private record Pass(HourPartitionWriter.Staged staged, SideSurvey side, String twoPasses, Optional<RepeatedIds> repeats) {}
+
+  /** Stages the hour's accepted records, without the later copies of {@code repeats} when given. */
+  private Pass stageOnce(HourPartitionWriter writer, Hour hour, HourInput input, TableSchema raw, TableSchema table,
+      String runId, RepeatedIds repeats) {
+    SideSurvey side = SideSurvey.register(spark.sparkContext(), MAX_REJECTED_PER_TASK, MAX_REJECTED_BYTES_PER_TASK,
+        idHashesPerObject);
+    WebEventDecoder decoder = new WebEventDecoder(WebEventDecoder.Output.STAGE, raw, table, hour, dataset.late(),
+        dataset.future(), dataset.email(), hmacKey).withSideSurvey(side);
+    if (repeats != null) {
+      decoder.withRepeats(repeats);
+    }
+    Target target = tableTarget(hour, table);
+    HourPartitionWriter.Staged staged = dataset.writer() == TableWriter.DIRECT && writer.writesDirectly(target)
+        ? writer.stageRecords(target, input, decoder, writeTasks(input), runId)
+        : writer.stage(target, fewerFiles(RecordSource.read(spark, input, decoder), input), runId); // the table's columns already
+    long accepted = side.counts().getOrDefault(Status.OK, 0L);
+    if (side.overflowed()) {
+      return new Pass(staged, side, "more rejected records than one pass keeps", Optional.empty());
+    }
+    if (staged.rows() != accepted) {
+      return new Pass(staged, side, "staged " + staged.rows() + " rows, counted " + accepted, Optional.empty());
+    }
+    if (repeats != null && repeats.clashed()) {
+      return new Pass(staged, side, "two event_ids share a hash", Optional.empty());
+    }
+    if (!side.idsAllKept()) {
+      return new Pass(staged, side, repeatsAnEventId(staged) ? "an event_id repeats" : null, Optional.empty());
+    }
+    Optional<RepeatedIds> repeated = side.repeatedIds(spark.sparkContext());
+    return repeats != null && repeated.isPresent() // not expected: the later copies were dropped
+        ? new Pass(staged, side, "an event_id repeats after dropping the later copies", Optional.empty())
+        : new Pass(staged, side, null, repeated);
   }
 
   private boolean repeatsAnEventId(HourPartitionWriter.Staged staged) {

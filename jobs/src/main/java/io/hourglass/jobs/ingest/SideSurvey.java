@@ -41,7 +41,7 @@ public final class SideSurvey implements Serializable {
   private final LongAccumulator overflow;
   private final int maxRejectedPerTask;
   private final long maxBytesPerTask;
-  private final CollectionAccumulator<long[]> idHashes;
+  private final CollectionAccumulator<RepeatedIds.ObjectHashes> idHashes;
   private final LongAccumulator idsNotKept;
   private final int maxIdsPerObject;
   private transient int keptInTask;
@@ -52,7 +52,8 @@ public final class SideSurvey implements Serializable {
   private transient boolean gaveUp;
 
   private SideSurvey(Map<String, LongAccumulator> byStatus, CollectionAccumulator<Row> rejected, LongAccumulator overflow,
-      int maxRejectedPerTask, long maxBytesPerTask, CollectionAccumulator<long[]> idHashes, LongAccumulator idsNotKept,
+      int maxRejectedPerTask, long maxBytesPerTask, CollectionAccumulator<RepeatedIds.ObjectHashes> idHashes,
+      LongAccumulator idsNotKept,
       int maxIdsPerObject) {
     this.byStatus = byStatus;
     this.ok = byStatus.get(Status.OK);
@@ -82,8 +83,8 @@ public final class SideSurvey implements Serializable {
         maxIdsPerObject);
   }
 
-  /** Keeps the hash of an accepted record's event_id (in a task). */
-  void accepted(String eventId) {
+  /** Keeps the hash ({@link #hash64}) of an accepted record's event_id (in a task). */
+  void accepted(long idHash) {
     if (idsOverflowed) {
       return;
     }
@@ -99,48 +100,43 @@ public final class SideSurvey implements Serializable {
       }
       ids = Arrays.copyOf(ids, (int) Math.min(maxIdsPerObject, 2L * ids.length));
     }
-    ids[idCount++] = hash64(eventId);
+    ids[idCount++] = idHash;
   }
 
   /** Hands over the hashes of one raw object's accepted event_ids (in a task, at its end). */
-  void endOfObject() {
+  void endOfObject(String object) {
     if (ids != null && idCount > 0) {
       long[] sorted = Arrays.copyOf(ids, idCount);
       Arrays.sort(sorted); // here, in parallel tasks: the driver then only merges sorted runs
-      idHashes.add(sorted);
+      idHashes.add(new RepeatedIds.ObjectHashes(object, sorted));
     }
     ids = null;
     idCount = 0;
     idsOverflowed = false;
   }
 
+  /** Whether the hash of every accepted event_id was kept (no object passed the limit), on the driver. */
+  public boolean idsAllKept() {
+    return idsNotKept.value() == 0;
+  }
+
   /**
-   * Whether an accepted event_id repeats, from the kept hashes (on the driver, after the job): empty when
-   * some were not kept. Equal hashes of different ids (about 1 in 10^7 for a million ids) answer true: the
-   * run then takes the two passes, which decide exactly; a wrong "no" cannot happen.
+   * The repeated accepted event_ids, from the kept hashes ({@link #idsAllKept()} must hold), with the object of
+   * each one's first record; empty when none repeats (on the driver, after the job). Equal hashes of different
+   * ids (about 1 in 10^7 for a million ids) are listed too: the pass that drops later copies finds such a clash
+   * ({@link RepeatedIds#clashed()}), and the run then takes the two passes, which decide exactly.
+   *
+   * @param sc registers the accumulator that the pass dropping the copies fills
    */
-  public Optional<Boolean> repeatsAnId() {
-    if (idsNotKept.value() > 0) {
-      return Optional.empty();
+  Optional<RepeatedIds> repeatedIds(SparkContext sc) {
+    if (!idsAllKept()) {
+      throw new IllegalStateException("the hashes of some event_ids were not kept; the staged rows must be checked instead");
     }
-    List<long[]> parts = idHashes.value();
-    long[] all = new long[parts.stream().mapToInt(a -> a.length).sum()];
-    int at = 0;
-    for (long[] part : parts) {
-      System.arraycopy(part, 0, all, at, part.length);
-      at += part.length;
-    }
-    Arrays.sort(all); // runs already sorted, which Arrays.sort finds and merges
-    for (int i = 1; i < all.length; i++) {
-      if (all[i] == all[i - 1]) {
-        return Optional.of(true);
-      }
-    }
-    return Optional.of(false);
+    return Optional.ofNullable(RepeatedIds.find(sc, idHashes.value()));
   }
 
   /** Two 32-bit murmur3 hashes of the UTF-8 bytes, with different seeds, as one 64-bit value. */
-  private static long hash64(String s) {
+  static long hash64(String s) {
     UTF8String u = UTF8String.fromString(s);
     int h1 = Murmur3_x86_32.hashUnsafeBytes(u.getBaseObject(), u.getBaseOffset(), u.numBytes(), 42);
     int h2 = Murmur3_x86_32.hashUnsafeBytes(u.getBaseObject(), u.getBaseOffset(), u.numBytes(),

@@ -101,6 +101,8 @@ public final class WebEventDecoder implements RecordDecoder {
   private final Output output;
   /** For {@link Output#STAGE}: where counts and rejected records go. */
   private SideSurvey side;
+  /** Repeated event_ids whose later copies are duplicates (see {@link #withRepeats}); null for none. */
+  private RepeatedIds repeats;
   private final StructType schema;
   private final List<String> stringFieldsInOrder;
   private final UTF8String ingestHour;
@@ -149,6 +151,8 @@ public final class WebEventDecoder implements RecordDecoder {
   private transient String lastDetail;
   /** The event_id of the record just classified, when accepted. */
   private transient String acceptedId;
+  /** The object of the record last decoded. */
+  private transient String currentObject;
   private transient TimestampFormatter day;
   private transient long dayNumber;
   private transient UTF8String dayText;
@@ -240,11 +244,38 @@ public final class WebEventDecoder implements RecordDecoder {
     return this;
   }
 
+  /**
+   * This decoder, dropping the later copies of {@code repeats} as duplicates (for the second single pass of an
+   * hour whose first one found event_ids repeated).
+   */
+  WebEventDecoder withRepeats(RepeatedIds repeats) {
+    if (output != Output.STAGE) {
+      throw new IllegalStateException("repeats are dropped from the STAGE output, cannot be: " + output);
+    }
+    this.repeats = repeats;
+    return this;
+  }
+
   @Override
   public void endOfObject() {
-    if (side != null) {
-      side.endOfObject();
+    if (currentObject != null) {
+      objectDone();
     }
+  }
+
+  /**
+   * Hands over what was gathered about {@link #currentObject}. Called when the records of another object start, as
+   * well as from {@link #endOfObject}: Spark closes a scan's readers only when the task ends, and a task of a coalesced
+   * scan reads several objects.
+   */
+  private void objectDone() {
+    if (side != null) {
+      side.endOfObject(currentObject);
+    }
+    if (repeats != null) {
+      repeats.handOver();
+    }
+    currentObject = null;
   }
 
   /** The slot of a raw field the decoder reads, which the raw contract must have. */
@@ -309,10 +340,19 @@ public final class WebEventDecoder implements RecordDecoder {
     Object[] row = new Object[schema.fields().length];
     String status = classify(row, value, readError);
     boolean ok = status.equals(Status.OK);
+    if (sourceFile != currentObject && currentObject != null && !sourceFile.equals(currentObject)) {
+      objectDone();
+    }
+    currentObject = sourceFile;
+    long idHash = ok && (side != null || repeats != null) ? SideSurvey.hash64(acceptedId) : 0;
+    if (ok && repeats != null && repeats.laterCopy(sourceFile, acceptedId, idHash)) {
+      status = Status.DUPLICATE;
+      ok = false;
+    }
     if (side != null) {
       side.record(status, sourceFile, lineNo, recNo, ok ? null : value, lastDetail, ingestHourText);
       if (ok) {
-        side.accepted(acceptedId);
+        side.accepted(idHash);
       }
     }
     if (output != Output.SURVEY && !ok) {

@@ -2,6 +2,7 @@ package io.hourglass.jobs.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hourglass.common.testing.SparkTestSession;
@@ -44,44 +45,94 @@ class SideSurveyTest {
     assertEquals(3L, s.counts().get(Status.MALFORMED_JSON), "all are counted even when not kept");
   }
 
+  private static void accept(SideSurvey s, String... ids) {
+    for (String id : ids) {
+      s.accepted(SideSurvey.hash64(id));
+    }
+  }
+
+  /** The repeated hashes, or empty when none repeats; null when the hashes were not all kept. */
+  private static Optional<RepeatedIds> repeats(SideSurvey s) {
+    return s.idsAllKept() ? s.repeatedIds(SparkTestSession.get().sparkContext()) : null;
+  }
+
   @Test
-  void findsARepeatedIdAcrossObjects() {
+  void findsARepeatedIdAcrossObjectsWithTheObjectOfItsFirstRecord() {
     SideSurvey s = survey(10, 1 << 20, 100);
-    s.accepted("a");
-    s.accepted("b");
-    s.endOfObject();
-    s.accepted("c");
-    s.endOfObject();
-    assertEquals(Optional.of(false), s.repeatsAnId());
-    s.accepted("b");
-    s.endOfObject();
-    assertEquals(Optional.of(true), s.repeatsAnId());
+    accept(s, "a", "b");
+    s.endOfObject("s3://raw/h/obj-2");
+    accept(s, "c");
+    s.endOfObject("s3://raw/h/obj-3");
+    assertEquals(Optional.empty(), repeats(s));
+    accept(s, "b");
+    s.endOfObject("s3://raw/h/obj-1"); // read last, named first: its copy of "b" is the one kept
+    RepeatedIds r = repeats(s).orElseThrow();
+    assertEquals(1, r.size());
+    assertFalse(r.laterCopy("s3://raw/h/obj-3", "c", SideSurvey.hash64("c")), "not repeated");
+    assertTrue(r.laterCopy("s3://raw/h/obj-2", "b", SideSurvey.hash64("b")), "b's first record is in obj-1");
+    assertFalse(r.laterCopy("s3://raw/h/obj-1", "b", SideSurvey.hash64("b")), "the first of b in obj-1 is kept");
+    assertTrue(r.laterCopy("s3://raw/h/obj-1", "b", SideSurvey.hash64("b")), "a second b in obj-1 is a copy");
+    r.handOver();
+    assertFalse(r.clashed());
+  }
+
+  @Test
+  void theFirstObjectIsTheLeastInUtf8OrderAsSparkComparesSourceFiles() {
+    // U+FF5E (UTF-8 EF BD 9E) comes before U+10000 (F0 90 80 80) in Spark's byte order, after it in Java's
+    // String order (U+10000 is the surrogate pair D800 DC00 there).
+    String bmp = "s3://raw/h/\uFF5E";
+    String astral = "s3://raw/h/\uD800\uDC00";
+    SideSurvey s = survey(10, 1 << 20, 100);
+    accept(s, "x");
+    s.endOfObject(astral);
+    accept(s, "x");
+    s.endOfObject(bmp);
+    RepeatedIds r = repeats(s).orElseThrow();
+    assertTrue(r.laterCopy(astral, "x", SideSurvey.hash64("x")));
+    assertFalse(r.laterCopy(bmp, "x", SideSurvey.hash64("x")));
+  }
+
+  @Test
+  void twoIdsUnderOneHashAreAClash() {
+    SideSurvey s = survey(10, 1 << 20, 100);
+    accept(s, "a");
+    s.endOfObject("o1");
+    accept(s, "a");
+    s.endOfObject("o2");
+    RepeatedIds r = repeats(s).orElseThrow();
+    long h = SideSurvey.hash64("a");
+    assertFalse(r.laterCopy("o1", "a", h));
+    r.handOver();
+    assertFalse(r.clashed(), "one id so far");
+    assertTrue(r.laterCopy("o2", "not-a", h), "as if another id had a's hash");
+    r.handOver();
+    assertTrue(r.clashed(), "met in two objects: found on the driver");
   }
 
   @Test
   void tooManyIdsInOneObjectLeaveTheAnswerToTheStagedRows() {
     SideSurvey s = survey(10, 1 << 20, 1024);
     for (int i = 0; i < 1025; i++) {
-      s.accepted("id-" + i);
+      accept(s, "id-" + i);
     }
-    s.endOfObject();
-    assertEquals(Optional.empty(), s.repeatsAnId());
+    s.endOfObject("o");
+    assertNull(repeats(s));
   }
 
   @Test
   void aLimitBelowTheFirstBufferIsKeptAtItsOwnCount() {
     SideSurvey within = survey(10, 1 << 20, 100);
     for (int i = 0; i < 100; i++) {
-      within.accepted("id-" + i);
+      accept(within, "id-" + i);
     }
-    within.endOfObject();
-    assertEquals(Optional.of(false), within.repeatsAnId(), "100 ids of one object: all kept");
+    within.endOfObject("o");
+    assertEquals(Optional.empty(), repeats(within), "100 ids of one object: all kept, none repeats");
 
     SideSurvey past = survey(10, 1 << 20, 100);
     for (int i = 0; i < 101; i++) {
-      past.accepted("id-" + i);
+      accept(past, "id-" + i);
     }
-    past.endOfObject();
-    assertEquals(Optional.empty(), past.repeatsAnId(), "101: the answer is left to the staged rows");
+    past.endOfObject("o");
+    assertNull(repeats(past), "101: the answer is left to the staged rows");
   }
 }

@@ -99,7 +99,7 @@ class S3IngestTest {
 
   /**
    * Both writers: the direct one (the default, on a clean hour, which takes the single pass) and Spark's through
-   * the S3A magic committer (on a dirty hour: it has duplicates, so it is read in two passes, always by Spark's writer).
+   * the S3A magic committer (on a dirty hour: it has duplicates, so it is staged twice, the second time without them).
    */
   @ParameterizedTest
   @EnumSource(TableWriter.class)
