@@ -94,9 +94,13 @@ public final class IngestBench {
     }
   }
 
-  record Options(List<Long> records, int files, int repeat, long seed, boolean dirty, int cores, List<Engine> engines,
-      Optional<Duration> timeout, Path cache, Path work, boolean keep, boolean stages, Optional<Path> report) {
+  record Options(List<Long> records, int files, int repeat, long seed, boolean dirty, double repeats, int cores,
+      List<Engine> engines, Optional<Duration> timeout, Path cache, Path work, boolean keep, boolean stages, Optional<Path> report) {
     Options {
+      if (!(repeats >= 0 && repeats < 1) || dirty && repeats > 0) {
+        throw new IllegalArgumentException("--repeats must be a share of records, at least 0 and below 1, and not with --dirty"
+            + " (which repeats 2% anyway), cannot be: " + repeats);
+      }
       if (records.isEmpty() || records.stream().anyMatch(r -> r < 1)) {
         throw new IllegalArgumentException("--records must be one or more counts of at least 1, cannot be: " + records);
       }
@@ -113,7 +117,7 @@ public final class IngestBench {
   }
 
   /** One generated hour, as cached: where it is and how big it is compressed and raw. */
-  record Data(long records, int files, long seed, boolean dirty, Path rawRoot, Path hourDir, long gzBytes, long rawBytes, long lines) {}
+  record Data(long records, int files, long seed, boolean dirty, double repeats, Path rawRoot, Path hourDir, long gzBytes, long rawBytes, long lines) {}
 
   /** What a finished run wrote, read back from the Parquet footers (outside the timed process). */
   record Output(long rows, int files, long bytes, int directories) {
@@ -231,14 +235,15 @@ public final class IngestBench {
 
   /** The hour for {@code n} records, generated once into the cache (keyed by records, files, seed, dirt). */
   Data prepare(long n) throws Exception {
-    String key = String.format("r%d-f%d-s%d%s", n, options.files(), options.seed(), options.dirty() ? "-dirty" : "");
+    String key = String.format(Locale.ROOT, "r%d-f%d-s%d%s%s", n, options.files(), options.seed(), options.dirty() ? "-dirty" : "",
+        options.repeats() > 0 ? "-repeats" + options.repeats() : "");
     Path dir = options.cache().resolve(key);
     Path meta = dir.resolve("hour.properties");
     Path rawRoot = dir.resolve("raw");
     Path hourDir = rawRoot.resolve("web-events/" + Hour.parse(HOUR).folder());
     if (!Files.isRegularFile(meta)) {
       progress("generating %d records in %d files (seed %d%s) into %s", n, options.files(), options.seed(),
-          options.dirty() ? ", dirty" : "", dir);
+          options.dirty() ? ", dirty" : options.repeats() > 0 ? ", " + options.repeats() + " of them repeated" : "", dir);
       deleteTree(dir);
       Files.createDirectories(dir);
       List<String> cmd = new ArrayList<>(List.of(root.resolve("hourglass").toString(), "generate", "--hour", HOUR,
@@ -246,6 +251,9 @@ public final class IngestBench {
           "--raw-root", rawRoot.toString()));
       if (options.dirty()) {
         cmd.add("--dirty");
+      }
+      if (options.repeats() > 0) {
+        cmd.addAll(List.of("--repeats", String.valueOf(options.repeats())));
       }
       Path log = dir.resolve("generate.log");
       Child c = runChild(cmd, Map.of(), dir, log, options.timeoutFor(n));
@@ -267,6 +275,7 @@ public final class IngestBench {
       p.setProperty("files", String.valueOf(options.files()));
       p.setProperty("seed", String.valueOf(options.seed()));
       p.setProperty("dirty", String.valueOf(options.dirty()));
+      p.setProperty("repeats", String.valueOf(options.repeats()));
       p.setProperty("hour", HOUR);
       p.setProperty("gz.bytes", String.valueOf(gz));
       p.setProperty("raw.bytes", String.valueOf(raw));
@@ -281,7 +290,7 @@ public final class IngestBench {
     try (var r = Files.newBufferedReader(meta)) {
       p.load(r);
     }
-    Data data = new Data(n, options.files(), options.seed(), options.dirty(), rawRoot, hourDir,
+    Data data = new Data(n, options.files(), options.seed(), options.dirty(), options.repeats(), rawRoot, hourDir,
         Long.parseLong(p.getProperty("gz.bytes")), Long.parseLong(p.getProperty("raw.bytes")), Long.parseLong(p.getProperty("lines")));
     warmPageCache(hourDir);
     return data;
@@ -651,7 +660,10 @@ public final class IngestBench {
     line("");
     line(String.format("Input: hour %s, %d gzipped files, %.1f MB gz, %.1f MB of raw JSON (%,d lines, %.0f bytes a line), seed %d, %s;"
             + " cached in `%s`.", HOUR, d.files(), d.gzBytes() / MB, d.rawBytes() / MB, d.lines(), (double) d.rawBytes() / Math.max(1, d.lines()),
-        d.seed(), d.dirty() ? "dirty (about 2% of each kind of bad record)" : "clean", d.rawRoot().getParent()));
+        d.seed(), d.dirty() ? "dirty (about 2% of each kind of bad record)"
+            : d.repeats() > 0 ? String.format(Locale.ROOT, "clean but for %.2f%% of the records delivered twice (a Firehose retry)",
+                100 * d.repeats())
+            : "clean", d.rawRoot().getParent()));
     line("");
     line("| engine | wall s (median) | min | max | in-job s | CPU s | MB/s per core | MB per CPU s | records/s | peak RSS MB | rows out | files | out MB |");
     line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -714,8 +726,9 @@ public final class IngestBench {
     if (rows.values().stream().distinct().count() > 1) {
       line("");
       line("Rows out differ between engines: " + rows.entrySet().stream().map(en -> en.getKey().id + " " + en.getValue())
-          .collect(Collectors.joining(", ")) + (s.data().dirty()
-          ? " (expected on a dirty hour: ours quarantines and drops duplicates, the others keep or skip what they can parse)."
+          .collect(Collectors.joining(", ")) + (s.data().dirty() || s.data().repeats() > 0
+          ? " (expected on a dirty hour or one with repeats: ours quarantines and drops duplicates, the others keep or skip"
+              + " what they can parse)."
           : " (unexpected on a clean hour: look at the logs)."));
     }
     s.ok(Engine.OURS).stream().reduce((a, b) -> b).ifPresent(r -> {
@@ -879,6 +892,7 @@ public final class IngestBench {
     int repeat = 3;
     long seed = 42;
     boolean dirty = false;
+    double repeats = 0;
     int cores = 2;
     List<Engine> engines = List.of(Engine.OURS, Engine.SPARK, Engine.DUCKDB);
     Optional<Duration> timeout = Optional.empty();
@@ -906,6 +920,7 @@ public final class IngestBench {
               case "--files" -> files = Integer.parseInt(v);
               case "--repeat" -> repeat = Integer.parseInt(v);
               case "--seed" -> seed = Long.parseLong(v);
+              case "--repeats" -> repeats = Double.parseDouble(v);
               case "--cores" -> cores = Integer.parseInt(v);
               case "--engines" -> engines = Arrays.stream(v.split(",")).map(String::trim).map(Engine::of).distinct().toList();
               case "--timeout" -> timeout = Optional.of(Duration.ofSeconds(Long.parseLong(v)));
@@ -920,7 +935,7 @@ public final class IngestBench {
         }
       }
     }
-    return new Options(records, files, repeat, seed, dirty, cores, engines, timeout, cache, work, keep, stages, report);
+    return new Options(records, files, repeat, seed, dirty, repeats, cores, engines, timeout, cache, work, keep, stages, report);
   }
 
   /** {@code 100000}, {@code 100k}, {@code 1M}, {@code 5m}. */
@@ -943,6 +958,8 @@ public final class IngestBench {
         --repeat R          runs per engine, medians reported (default 3)
         --seed S            generator seed (default 42)
         --dirty             mix in the generator's bad records (default: a clean hour)
+        --repeats RATE      a clean hour but for RATE of its records delivered twice, as a Firehose retry does
+                            (e.g. 0.001; ours drops them, the others keep them)
         --cores C           cores for every engine: local[C], DuckDB threads (default 2)
         --engines LIST      any of ours,spark,duckdb (default all three), and ours-nocds, spark-nocds: the Spark
                             engines without their class-data archive (JVM class data sharing), side by side

@@ -131,10 +131,23 @@ public final class WebEventsGenerator {
    */
   public GeneratedHour generate(Instant hour, String rawRoot, String stream, long records, int files, boolean dirty, long seed)
       throws IOException {
+    return generate(hour, rawRoot, stream, records, files, dirty, 0.0, seed);
+  }
+
+  /**
+   * {@link #generate(Instant, String, String, long, int, boolean, long)}, a clean hour's records also repeated at
+   * {@code repeatRate}: a record delivered again, as Firehose does when it retries a batch (a copy of one of the
+   * last {@value #DUPLICATE_POOL} valid records, counted as a duplicate). A dirty hour repeats records anyway.
+   */
+  public GeneratedHour generate(Instant hour, String rawRoot, String stream, long records, int files, boolean dirty,
+      double repeatRate, long seed) throws IOException {
     checkArguments(hour, rawRoot, stream, records, files);
+    if (!(repeatRate >= 0 && repeatRate < 1)) {
+      throw new IllegalArgumentException("Repeat rate must be at least 0 and below 1, cannot be: " + repeatRate);
+    }
     Path hourDir = new Path(resolveRoot(rawRoot), stream + "/" + FOLDER.format(hour));
     FileSystem fs = writableFileSystem(hourDir);
-    Run run = new Run(hour, records, dirty, new Random(mix64(seed ^ mix64(hour.getEpochSecond()))));
+    Run run = new Run(hour, records, dirty, dirty ? 0.0 : repeatRate, new Random(mix64(seed ^ mix64(hour.getEpochSecond()))));
 
     List<String> written = new ArrayList<>(files);
     long totalBytes = 0;
@@ -209,6 +222,7 @@ public final class WebEventsGenerator {
   private static final class Run {
     private final Instant hour;
     private final boolean dirty;
+    private final double repeatRate;
     private final Random random;
     private final long idSalt;
     private final Map<Long, Kind> forcedKinds = new HashMap<>();
@@ -225,9 +239,10 @@ public final class WebEventsGenerator {
     private long lateInWindow;
     private final EnumMap<Kind, Long> rejects = new EnumMap<>(Kind.class);
 
-    Run(Instant hour, long records, boolean dirty, Random random) {
+    Run(Instant hour, long records, boolean dirty, double repeatRate, Random random) {
       this.hour = hour;
       this.dirty = dirty;
+      this.repeatRate = repeatRate;
       this.random = random;
       this.idSalt = random.nextLong();
       if (dirty && records >= EVERY_KIND_FROM_RECORDS) {
@@ -271,6 +286,8 @@ public final class WebEventsGenerator {
           blankLines++;
         }
         kind = kindOf(slot);
+      } else if (repeatRate > 0 && slot > 0 && random.nextDouble() < repeatRate) {
+        kind = Kind.DUPLICATE; // slot 0 has no earlier valid record to repeat
       }
       byte[] line = switch (kind) {
         case CLEAN, ODD_USER_AGENT, EXTRA_FIELDS -> valid(slot, kind);

@@ -116,6 +116,30 @@ class WebEventsGeneratorTest {
   }
 
   @Test
+  void aCleanHourWithRepeatsHasOnlyValidRecordsAndTheirCopies() throws IOException {
+    GeneratedHour hour = generator.generate(HOUR, tmp.toString(), STREAM, 4000, 2, false, 0.01, 3L);
+    Tally seen = classify(hour.files());
+
+    assertEquals(4000, hour.lines());
+    assertEquals(seen.duplicates, hour.duplicates(), "duplicates");
+    assertEquals(seen.valid, hour.validRecords(), "valid records");
+    assertEquals(4000, hour.validRecords() + hour.duplicates());
+    assertEquals(0, hour.blankLines() + hour.rejected());
+    assertTrue(hour.duplicates() > 15 && hour.duplicates() < 70, "about 1% repeated, got " + hour.duplicates());
+  }
+
+  @Test
+  void noRepeatsIsTheCleanHourByteForByte() throws IOException {
+    GeneratedHour plain = generator.generate(HOUR, tmp.resolve("a").toString(), STREAM, 300, 2, false, 9L);
+    GeneratedHour zero = generator.generate(HOUR, tmp.resolve("b").toString(), STREAM, 300, 2, false, 0.0, 9L);
+    for (int i = 0; i < plain.files().size(); i++) {
+      assertArrayEquals(Files.readAllBytes(Path.of(URI.create(plain.files().get(i)))),
+          Files.readAllBytes(Path.of(URI.create(zero.files().get(i)))), "cached benchmark hours stay valid");
+    }
+    assertThrows(IllegalArgumentException.class, () -> generator.generate(HOUR, tmp.resolve("c").toString(), STREAM, 10, 1, false, 1.0, 9L));
+  }
+
+  @Test
   void everyDirtKindAppearsFromFiftyRecordsOn() throws IOException {
     for (long seed = 0; seed < 20; seed++) {
       Path root = tmp.resolve("seed-" + seed);
