@@ -84,7 +84,7 @@ public final class S3ProxyServer implements AutoCloseable {
     conf.set("fs.s3a.change.detection.version.required", "false");
     conf.set("fs.s3a.multipart.size", "5M");
     conf.set("fs.s3a.multipart.threshold", "5M");
-    conf.set("fs.s3a.fast.upload.buffer", "bytebuffer");
+    conf.set("fs.s3a.fast.upload.buffer", "disk"); // Hadoop's default; see README, S3
     conf.set("fs.s3a.retry.limit", "3");
     conf.set("fs.s3a.attempts.maximum", "3");
     conf.setBoolean("fs.s3a.impl.disable.cache", false);
