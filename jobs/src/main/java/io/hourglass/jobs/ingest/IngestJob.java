@@ -259,11 +259,6 @@ public final class IngestJob {
     if (pass.twoPasses() == null && pass.repeats().isPresent()) {
       RepeatedIds repeats = pass.repeats().get();
       writer.discard(pass.staged());
-      if (repeats.size() > maxRepeatedIds) {
-        progress.accept("one pass is not enough (" + repeats.size() + " event_ids repeat, more than " + maxRepeatedIds
-            + "): reading the hour again in two passes");
-        return Optional.empty();
-      }
       progress.accept(repeats.size() + " event_ids repeat: staging the hour again without their later copies");
       labels.step("read, classify and stage " + dataset.table() + " without repeated event_ids");
       pass = stageOnce(writer, hour, input, raw, table, runId, repeats);
@@ -337,8 +332,12 @@ public final class IngestJob {
       return new Pass(staged, side, repeatsAnEventId(staged) ? "an event_id repeats" : null, Optional.empty());
     }
     Optional<RepeatedIds> repeated = side.repeatedIds(spark.sparkContext());
-    return repeats != null && repeated.isPresent() // not expected: the later copies were dropped
-        ? new Pass(staged, side, "an event_id repeats after dropping the later copies", Optional.empty())
+    if (repeated.isEmpty()) {
+      return new Pass(staged, side, null, repeated);
+    }
+    int n = repeated.get().size();
+    return repeats != null ? new Pass(staged, side, "an event_id repeats after dropping the later copies", Optional.empty())
+        : n > maxRepeatedIds ? new Pass(staged, side, n + " event_ids repeat, more than " + maxRepeatedIds, Optional.empty())
         : new Pass(staged, side, null, repeated);
   }
 

@@ -177,8 +177,9 @@ class S3FaultsTest {
   @EnumSource(TableWriter.class)
   void throttlingAndServerErrorsOnAShareOfRequestsAreRetriedThroughAndTheOutputIsExact(TableWriter writer) {
     Hour h = Hour.parse(writer == TableWriter.DIRECT ? "2026-11-21T05" : "2026-11-21T06");
-    String prefix = "retry-" + writer.name().toLowerCase(java.util.Locale.ROOT);
-    String writerSet = "datasets.web_events.writer=" + writer.name().toLowerCase(java.util.Locale.ROOT);
+    String name = writer.name().toLowerCase(java.util.Locale.ROOT);
+    String prefix = "retry-" + name;
+    String writerSet = "datasets.web_events.writer=" + name;
     FaultHarness.Clock clock = new FaultHarness.Clock("S3 retries, " + writerSet);
     String raw = uri(FLAKY, prefix + "/raw");
     generate(conf, raw, h, 400, 3, 21);
