@@ -211,9 +211,6 @@ final class DirectParquetStage {
       try {
         while (objects.hasNext()) {
           for (String path : objects.next()) {
-            if (decoder.gaveUp()) {
-              break; // its rows are not going to be used: the objects left are not even opened
-            }
             RecordSource.ObjectReader reader = new RecordSource.ObjectReader(
                 new RawLineReader.RecordIterator(conf.get(), path), decoder);
             try {

@@ -24,12 +24,4 @@ public interface RecordDecoder extends Serializable {
   /** Called after the last record of an object (in the task), to hand over anything gathered on the side. */
   default void endOfObject() {
   }
-
-  /**
-   * True once this task's read can no longer be used (what it gathers on the side passed its bound, and the hour
-   * will be read again another way): the task then reads no further record, and no further object.
-   */
-  default boolean gaveUp() {
-    return false;
-  }
 }

@@ -159,7 +159,7 @@ public final class RecordSource implements TableProvider {
     @Override
     public boolean next() {
       current = null;
-      while (current == null && !decoder.gaveUp() && records.hasNext()) {
+      while (current == null && records.hasNext()) {
         Row r = records.next();
         current = decoder.decode(r.getString(0), r.getLong(1), r.getInt(2), r.getString(3), r.getString(4));
       }

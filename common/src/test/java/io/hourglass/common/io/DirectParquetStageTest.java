@@ -101,31 +101,6 @@ class DirectParquetStageTest {
     }
   }
 
-  /** {@link PipeDecoder} that gives up, as a side survey past its bound does, at a line {@code give up}. */
-  private static final class GivingUpDecoder implements RecordDecoder {
-    private final PipeDecoder rows = new PipeDecoder(null);
-    private transient boolean gaveUp;
-
-    @Override
-    public StructType schema() {
-      return rows.schema();
-    }
-
-    @Override
-    public InternalRow decode(String sourceFile, long lineNo, int recNo, String value, String readError) {
-      if ("give up".equals(value)) {
-        gaveUp = true;
-        return null;
-      }
-      return rows.decode(sourceFile, lineNo, recNo, value, readError);
-    }
-
-    @Override
-    public boolean gaveUp() {
-      return gaveUp;
-    }
-  }
-
   private String root(String name) {
     return Locations.normalize("test", tmp.resolve(name).toString());
   }
@@ -270,19 +245,6 @@ class DirectParquetStageTest {
     Set<String> ids = read(staged.staging()).select("id").collectAsList().stream().map(r -> r.getString(0))
         .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(900, ids.size(), "every row once");
-  }
-
-  @Test
-  void aTaskWhoseDecoderGaveUpReadsNoFurtherRecordNorObject() throws IOException {
-    // The blank line (no row) makes object 1 the largest, so the one task reads it first.
-    HourInput input = input("raw", 90, 1, List.of(" ".repeat(4000), "give up", "id-99999|1|after|2026-11-01|9"));
-    Staged staged = writer.stageRecords(target(root("t"), Map.of()), input, new GivingUpDecoder(), 1, "run-1");
-
-    Set<String> ids = read(staged.staging()).select("id").collectAsList().stream().map(r -> r.getString(0))
-        .collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(30, ids.size(), "object 1's rows before it gave up, and none of the other objects': " + ids);
-    assertTrue(ids.stream().allMatch(id -> Integer.parseInt(id.substring(3)) % 3 == 1), ids.toString());
-    assertEquals(30, staged.rows());
   }
 
   @Test

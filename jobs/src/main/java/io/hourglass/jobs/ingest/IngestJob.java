@@ -21,6 +21,7 @@ import io.hourglass.common.io.HourPartitionWriter.Target;
 import io.hourglass.common.io.ManifestStore;
 import io.hourglass.common.io.RawLineReader;
 import io.hourglass.common.io.RecordSource;
+import io.hourglass.common.io.RowSpill;
 import io.hourglass.common.io.RunManifest;
 import io.hourglass.common.io.StatusTally;
 import io.hourglass.common.io.TableCatalog;
@@ -64,7 +65,10 @@ public final class IngestJob {
       "parquet.enable.dictionary#" + WebEventColumns.URL_PATH, "false",
       "parquet.enable.dictionary#" + WebEventColumns.PROPS + ".key_value.value", "false", // Parquet's path of a map's values
       "parquet.enable.dictionary#" + WebEventColumns.IP, "false"));
-  /** Rejected records one read task keeps on the side in the single pass; past this, or the bytes below, two passes. */
+  /**
+   * Rejected records one read task sends to the driver in the single pass; past this, or the bytes below, it
+   * writes them to a spill folder that the quarantine write reads back.
+   */
   static final int MAX_REJECTED_PER_TASK = 20_000;
   static final long MAX_REJECTED_BYTES_PER_TASK = 16L * 1024 * 1024;
   /**
@@ -86,6 +90,8 @@ public final class IngestJob {
   private final Consumer<String> progress;
   private int idHashesPerObject = MAX_ID_HASHES_PER_OBJECT;
   private int maxRepeatedIds = MAX_REPEATED_IDS;
+  private int maxRejectedPerTask = MAX_REJECTED_PER_TASK;
+  private long maxRejectedBytesPerTask = MAX_REJECTED_BYTES_PER_TASK;
 
   /**
    * @param hmacKey the key for hashing email, empty when the dataset drops it
@@ -112,6 +118,16 @@ public final class IngestJob {
   /** This job with another limit on the repeated event_ids a second single pass drops ({@value #MAX_REPEATED_IDS}), for tests. */
   IngestJob withMaxRepeatedIds(int limit) {
     this.maxRepeatedIds = limit;
+    return this;
+  }
+
+  /**
+   * This job with other bounds on the rejected records a task sends to the driver (past them it spills): for
+   * tests of the spill, which real hours reach only with tens of thousands of rejected records.
+   */
+  IngestJob withRejectedPerTask(int records, long bytes) {
+    this.maxRejectedPerTask = records;
+    this.maxRejectedBytesPerTask = bytes;
     return this;
   }
 
@@ -241,12 +257,12 @@ public final class IngestJob {
 
   /**
    * The usual hour in one read: the accepted records go straight into the table's staging while counts and
-   * rejected records are collected on the side ({@link SideSurvey}); the quarantine is written from those,
-   * the staged rows are checked (their count against the side count; no event_id twice, from the hashes
-   * kept on the side or, past their limit, one column read back), and only then published. An hour whose
-   * event_ids repeat (Firehose retries deliver records twice) is staged once more, the decoder dropping the
-   * later copies itself ({@link RepeatedIds}): two single passes, no shuffle. Empty when the hour needs the
-   * two passes after all (more rejected records than are kept on the side, more repeated ids than
+   * rejected records are collected on the side ({@link SideSurvey}: in memory up to a bound per task, the rest
+   * set aside in a spill folder); the quarantine is written from those, the staged rows are checked (their
+   * count against the side count; no event_id twice, from the hashes kept on the side or, past their limit,
+   * one column read back), and only then published. An hour whose event_ids repeat (Firehose retries deliver
+   * records twice) is staged once more, the decoder dropping the later copies itself ({@link RepeatedIds}):
+   * two single passes, no shuffle. Empty when the hour needs the two passes after all (more repeated ids than
    * {@value #MAX_REPEATED_IDS}, a hash clash): the staging is dropped, nothing shows. A Parquet table is staged
    * by the direct write ({@code writer = direct}, {@link HourPartitionWriter#stageRecords}): the decoder's rows
    * straight into Spark's Parquet writer, no query around it.
@@ -255,45 +271,71 @@ public final class IngestJob {
       TableSchema table, JobLabels labels) {
     HourPartitionWriter writer = new HourPartitionWriter(spark);
     labels.step("read, classify and stage " + dataset.table());
-    Pass pass = stageOnce(writer, hour, input, raw, table, runId, null);
-    if (pass.twoPasses() == null && pass.repeats().isPresent()) {
-      RepeatedIds repeats = pass.repeats().get();
-      writer.discard(pass.staged());
-      progress.accept(repeats.size() + " event_ids repeat: staging the hour again without their later copies");
-      labels.step("read, classify and stage " + dataset.table() + " without repeated event_ids");
-      pass = stageOnce(writer, hour, input, raw, table, runId, repeats);
+    String spillFolder = spillFolder(hour);
+    RowSpill.deleteFolder(spillFolder, spark.sparkContext().hadoopConfiguration()); // a dead run's leftovers
+    try {
+      Pass pass = stageOnce(writer, hour, input, raw, table, runId, null, spillFolder);
+      if (pass.twoPasses() == null && pass.repeats().isPresent()) {
+        RepeatedIds repeats = pass.repeats().get();
+        writer.discard(pass.staged());
+        pass.side().spill().delete();
+        progress.accept(repeats.size() + " event_ids repeat: staging the hour again without their later copies");
+        labels.step("read, classify and stage " + dataset.table() + " without repeated event_ids");
+        pass = stageOnce(writer, hour, input, raw, table, runId, repeats, spillFolder);
+      }
+      if (pass.twoPasses() != null) {
+        writer.discard(pass.staged());
+        progress.accept("one pass is not enough (" + pass.twoPasses() + "): reading the hour again in two passes");
+        return Optional.empty();
+      }
+      return Optional.of(publishPass(pass, hour, runId, started, input, raw, table, writer, labels));
+    } finally {
+      RowSpill.deleteFolder(spillFolder, spark.sparkContext().hadoopConfiguration());
     }
-    if (pass.twoPasses() != null) {
-      writer.discard(pass.staged());
-      progress.accept("one pass is not enough (" + pass.twoPasses() + "): reading the hour again in two passes");
-      return Optional.empty();
-    }
+  }
+
+  /** Writes a single pass's quarantine, from the rejected records kept in memory and those spilled, then publishes its staging. */
+  private Result publishPass(Pass pass, Hour hour, String runId, Instant started, HourInput input, TableSchema raw,
+      TableSchema table, HourPartitionWriter writer, JobLabels labels) {
     HourPartitionWriter.Staged staged = pass.staged();
     SideSurvey side = pass.side();
     Map<String, Long> counts = side.counts();
     List<Row> rejected = side.rejected();
-    StatusTally tally = new StatusTally(counts, rejected.stream()
+    StatusTally tally = new StatusTally(counts, rejected.stream() // a corrupt object's record is never spilled
         .filter(r -> Status.CORRUPT_FILE.equals(r.getString(5)))
         .map(r -> r.getString(0) + ": " + r.getString(6))
         .distinct().sorted().toList());
     try {
       failOnCorruptFiles(tally);
       progress.accept(readLine(tally));
+      long spilled = side.spill().rows();
+      if (spilled > 0) {
+        progress.accept(spilled + " rejected records were set aside in " + side.spill().folder() + ", read back for the quarantine");
+      }
       labels.step("write quarantine");
       // Made only for a hour with rejected records: a clean hour's empty quarantine needs no DataFrame.
-      Outcome quarantined = writer.replace(quarantineTarget(hour),
-          () -> Quarantine.rows(spark.createDataFrame(rejected, WebEventDecoder.surveySchema()), WebEventColumns.INGEST_HOUR)
-              .coalesce(1),
-          tally.quarantined(), runId, () -> { });
+      Outcome quarantined = writer.replace(quarantineTarget(hour), () -> {
+        Dataset<Row> kept = spark.createDataFrame(rejected, WebEventDecoder.surveySchema());
+        Dataset<Row> all = side.spill().read(spark).map(kept::union).orElse(kept);
+        return Quarantine.rows(all, WebEventColumns.INGEST_HOUR).coalesce(1);
+      }, tally.quarantined(), runId, () -> { });
       failOnRejectRate(hour, tally);
       labels.step("publish " + dataset.table());
       ManifestStore manifests = new ManifestStore(spark.sparkContext().hadoopConfiguration());
       Outcome written = writer.publish(staged, tally.get(Status.OK), () -> manifests.withdraw(tableRoot(), hour));
-      return Optional.of(finish(hour, runId, started, input, raw, table, tally, quarantined, written, manifests, labels));
+      return finish(hour, runId, started, input, raw, table, tally, quarantined, written, manifests, labels);
     } catch (RunFailedException e) {
       writer.discard(staged); // a run that fails before publishing leaves no staging behind
       throw e;
     }
+  }
+
+  /**
+   * Where the single pass's tasks set aside the rejected records past their bound: private to the hour's run,
+   * under the quarantine root (hidden from readers by its {@code _}), removed when the run ends.
+   */
+  private String spillFolder(Hour hour) {
+    return Locations.join(quarantineRoot(), "_spill", WebEventColumns.INGEST_HOUR + "=" + hour.id());
   }
 
   /**
@@ -306,9 +348,9 @@ public final class IngestJob {
 
   /** Stages the hour's accepted records, without the later copies of {@code repeats} when given. */
   private Pass stageOnce(HourPartitionWriter writer, Hour hour, HourInput input, TableSchema raw, TableSchema table,
-      String runId, RepeatedIds repeats) {
-    SideSurvey side = SideSurvey.register(spark.sparkContext(), MAX_REJECTED_PER_TASK, MAX_REJECTED_BYTES_PER_TASK,
-        idHashesPerObject);
+      String runId, RepeatedIds repeats, String spillFolder) {
+    SideSurvey side = SideSurvey.register(spark.sparkContext(), RowSpill.register(spark, spillFolder, WebEventDecoder.surveySchema()),
+        maxRejectedPerTask, maxRejectedBytesPerTask, idHashesPerObject);
     WebEventDecoder decoder = new WebEventDecoder(WebEventDecoder.Output.STAGE, raw, table, hour, dataset.late(),
         dataset.future(), dataset.email(), hmacKey).withSideSurvey(side);
     if (repeats != null) {
@@ -319,9 +361,6 @@ public final class IngestJob {
         ? writer.stageRecords(target, input, decoder, writeTasks(input), runId)
         : writer.stage(target, fewerFiles(RecordSource.read(spark, input, decoder), input), runId); // the table's columns already
     long accepted = side.counts().getOrDefault(Status.OK, 0L);
-    if (side.overflowed()) {
-      return new Pass(staged, side, "more rejected records than one pass keeps", Optional.empty());
-    }
     if (staged.rows() != accepted) {
       return new Pass(staged, side, "staged " + staged.rows() + " rows, counted " + accepted, Optional.empty());
     }

@@ -1,5 +1,6 @@
 package io.hourglass.jobs.ingest;
 
+import io.hourglass.common.io.RowSpill;
 import io.hourglass.common.transform.Status;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -25,9 +26,10 @@ import org.apache.spark.util.LongAccumulator;
  * read. Accumulators of a successful task count once (Spark drops those of failed and duplicate attempts),
  * and the job checks what it can against storage anyway.
  *
- * <p>Bounded: a task keeps at most {@code maxRejectedPerTask} rejected records or {@code maxBytesPerTask}
- * bytes of their text; past that it only counts, and {@link #overflowed()} tells the job to read the hour
- * the two-pass way instead. A dirty hour costs a second read; a clean one never does.
+ * <p>Bounded in memory: a task sends at most {@code maxRejectedPerTask} rejected records or
+ * {@code maxBytesPerTask} bytes of their text to the driver; it writes the rest to a {@link RowSpill}, which
+ * the quarantine reads back. A corrupt object's record is always kept in memory (there is one per object),
+ * as the run lists the corrupt objects from them.
  */
 public final class SideSurvey implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -38,7 +40,7 @@ public final class SideSurvey implements Serializable {
   /** byStatus' accumulator for ok, the status of nearly every record: no lookup per record. */
   private final LongAccumulator ok;
   private final CollectionAccumulator<Row> rejected;
-  private final LongAccumulator overflow;
+  private final RowSpill spill;
   private final int maxRejectedPerTask;
   private final long maxBytesPerTask;
   private final CollectionAccumulator<RepeatedIds.ObjectHashes> idHashes;
@@ -49,16 +51,14 @@ public final class SideSurvey implements Serializable {
   private transient long[] ids;
   private transient int idCount;
   private transient boolean idsOverflowed;
-  private transient boolean gaveUp;
 
-  private SideSurvey(Map<String, LongAccumulator> byStatus, CollectionAccumulator<Row> rejected, LongAccumulator overflow,
+  private SideSurvey(Map<String, LongAccumulator> byStatus, CollectionAccumulator<Row> rejected, RowSpill spill,
       int maxRejectedPerTask, long maxBytesPerTask, CollectionAccumulator<RepeatedIds.ObjectHashes> idHashes,
-      LongAccumulator idsNotKept,
-      int maxIdsPerObject) {
+      LongAccumulator idsNotKept, int maxIdsPerObject) {
     this.byStatus = byStatus;
     this.ok = byStatus.get(Status.OK);
     this.rejected = rejected;
-    this.overflow = overflow;
+    this.spill = spill;
     this.maxRejectedPerTask = maxRejectedPerTask;
     this.maxBytesPerTask = maxBytesPerTask;
     this.idHashes = idHashes;
@@ -69,16 +69,18 @@ public final class SideSurvey implements Serializable {
   /**
    * Registers fresh accumulators with {@code sc} (on the driver, before the job).
    *
+   * @param spill where a task's rejected records past its bound go
    * @param maxIdsPerObject accepted event_ids of one raw object whose 64-bit hashes are kept to find repeats
    *     (8 bytes each, all sent to the driver); past this the repeats are looked for in the staged rows
    */
-  public static SideSurvey register(SparkContext sc, int maxRejectedPerTask, long maxBytesPerTask, int maxIdsPerObject) {
+  public static SideSurvey register(SparkContext sc, RowSpill spill, int maxRejectedPerTask, long maxBytesPerTask,
+      int maxIdsPerObject) {
     Map<String, LongAccumulator> counts = new LinkedHashMap<>();
     for (String s : STATUSES) {
       counts.put(s, sc.longAccumulator("hourglass records " + s));
     }
-    return new SideSurvey(counts, sc.collectionAccumulator("hourglass rejected records"),
-        sc.longAccumulator("hourglass rejected records not kept"), maxRejectedPerTask, maxBytesPerTask,
+    return new SideSurvey(counts, sc.collectionAccumulator("hourglass rejected records"), spill, maxRejectedPerTask,
+        maxBytesPerTask,
         sc.collectionAccumulator("hourglass accepted event_id hashes"), sc.longAccumulator("hourglass event_ids not hashed"),
         maxIdsPerObject);
   }
@@ -144,7 +146,10 @@ public final class SideSurvey implements Serializable {
     return ((long) h1 << 32) | (h2 & 0xffffffffL);
   }
 
-  /** Counts a record (in a task); keeps the survey row of a rejected one while within the bounds. */
+  /**
+   * Counts a record (in a task); keeps the survey row of a rejected one while within the bounds, and spills it
+   * past them.
+   */
   void record(String status, String sourceFile, long lineNo, int recNo, String value, String detail, String ingestHour) {
     if (status.equals(Status.OK)) {
       ok.add(1);
@@ -155,9 +160,8 @@ public final class SideSurvey implements Serializable {
       return;
     }
     long bytes = (value == null ? 0 : value.length()) + (detail == null ? 0 : detail.length()) + 64L;
-    if (keptInTask >= maxRejectedPerTask || bytesInTask + bytes > maxBytesPerTask) {
-      overflow.add(1);
-      gaveUp = true;
+    if (!status.equals(Status.CORRUPT_FILE) && (keptInTask >= maxRejectedPerTask || bytesInTask + bytes > maxBytesPerTask)) {
+      spill.write(sourceFile, lineNo, recNo, null, value, status, detail, ingestHour);
       return;
     }
     keptInTask++;
@@ -176,21 +180,14 @@ public final class SideSurvey implements Serializable {
     return m;
   }
 
-  /** The survey rows of the rejected records, when {@link #overflowed()} is false. */
+  /** The survey rows of the rejected records kept in memory (every corrupt object's among them); the rest are spilled. */
   public List<Row> rejected() {
     return new ArrayList<>(rejected.value());
   }
 
-  public boolean overflowed() {
-    return overflow.value() > 0;
-  }
-
-  /**
-   * In a task: whether it passed its bound on rejected records. The hour is then read again in two passes, so
-   * the task stops reading (a hour of 10% bad records spent 10 s of its 33 s on a full single pass it threw away).
-   */
-  boolean gaveUp() {
-    return gaveUp;
+  /** Where the rejected records past the tasks' bounds went: {@link RowSpill#rows()} of them. */
+  public RowSpill spill() {
+    return spill;
   }
 
   private static List<String> statuses() {

@@ -327,12 +327,6 @@ public final class WebEventDecoder implements RecordDecoder {
     return schema;
   }
 
-  /** With a side survey: once this task kept all the rejected records it may, the hour goes to two passes. */
-  @Override
-  public boolean gaveUp() {
-    return side != null && side.gaveUp();
-  }
-
   /** The record's row; null for a record the output leaves out (a rejected one, but for {@link Output#SURVEY}). */
   @Override
   public InternalRow decode(String sourceFile, long lineNo, int recNo, String value, String readError) {

@@ -113,6 +113,41 @@ class IngestJobTest {
     assertEquals(a.written(), f.table(H).select("event_id").distinct().count(), "no duplicate event_id in the table");
   }
 
+  @ParameterizedTest
+  @EnumSource(value = TableFormat.class, names = {"PARQUET", "AVRO"}) // the direct write, and Spark's writer
+  void rejectedRecordsPastATasksBoundAreSpilledAndAllQuarantinedInOnePass(TableFormat format) throws IOException {
+    IngestFixture bounded = new IngestFixture(dir.resolve("bounded"), format);
+    GeneratedHour g = bounded.generate(H, 3000, true, 31);
+    assertTrue(g.rejected() > 20, "the dirty hour rejects more than the bound keeps: " + g.rejected());
+    IngestJob job = bounded.job().withRejectedPerTask(5, 1 << 20);
+    RunManifest m = job.run(H).manifest().orElseThrow();
+    assertTrue(bounded.progress.stream().anyMatch(l -> l.matches("\\d+ rejected records were set aside in .*_spill.*")),
+        bounded.progress.toString());
+    assertTrue(bounded.progress.stream().noneMatch(l -> l.contains("one pass is not enough")), bounded.progress.toString());
+    assertEquals(g.rejected(), m.records().quarantined());
+    assertEquals(g.validRecords(), m.records().written());
+    assertFalse(Files.exists(bounded.warehouse.resolve("_quarantine/web_events/_spill")), "the spill goes when the run ends");
+
+    // Exactly the quarantine of a run that kept every rejected record in memory.
+    IngestFixture free = new IngestFixture(dir.resolve("free"), format);
+    free.generate(H, 3000, true, 31);
+    free.job().run(H);
+    assertTrue(free.progress.stream().noneMatch(l -> l.contains("set aside")), free.progress.toString());
+    assertSmallDatasetEquality(objectNames(free.quarantine(H)), objectNames(bounded.quarantine(H)));
+
+    // The bound on bytes spills too: 2 KiB keeps only the first few records of each task in memory.
+    IngestFixture bytes = new IngestFixture(dir.resolve("bytes"), format);
+    bytes.generate(H, 3000, true, 31);
+    bytes.job().withRejectedPerTask(1000, 2048).run(H);
+    assertTrue(bytes.progress.stream().anyMatch(l -> l.contains("rejected records were set aside")), bytes.progress.toString());
+    assertSmallDatasetEquality(objectNames(free.quarantine(H)), objectNames(bytes.quarantine(H)));
+  }
+
+  /** Quarantine rows with the object's name for its path, for runs of the same hour in different folders. */
+  private static Dataset<Row> objectNames(Dataset<Row> quarantine) {
+    return quarantine.withColumn("source_file", org.apache.spark.sql.functions.regexp_extract(col("source_file"), "[^/]+$", 0));
+  }
+
   @Test
   void writeTasksFillWholeWavesOfCores() {
     long mib = 1024 * 1024;

@@ -5,18 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hourglass.common.io.RowSpill;
 import io.hourglass.common.testing.SparkTestSession;
 import io.hourglass.common.transform.Status;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 
 /** What the single pass learns on the side: counts, kept rejected records within bounds, repeated ids. */
 class SideSurveyTest {
 
-  private static SideSurvey survey(int maxRejected, long maxBytes, int maxIds) {
-    return SideSurvey.register(SparkTestSession.get().sparkContext(), maxRejected, maxBytes, maxIds);
+  @TempDir
+  Path tmp;
+
+  private SideSurvey survey(int maxRejected, long maxBytes, int maxIds) {
+    SparkSession spark = SparkTestSession.get();
+    RowSpill spill = RowSpill.register(spark, tmp.resolve("spill").toUri().toString(), WebEventDecoder.surveySchema());
+    return SideSurvey.register(spark.sparkContext(), spill, maxRejected, maxBytes, maxIds);
   }
 
   @Test
@@ -31,18 +42,28 @@ class SideSurveyTest {
     assertEquals(3L, r.getLong(1));
     assertEquals(Status.BAD_TYPE, r.getString(5));
     assertEquals("site_id: 'x' is not an int", r.getString(6));
-    assertFalse(s.overflowed());
+    assertEquals(0, s.spill().rows());
   }
 
   @Test
-  void moreRejectedThanKeptIsSaid() {
+  void rejectedRecordsPastATasksBoundAreSpilledButNeverACorruptObjects() {
     SideSurvey s = survey(2, 1 << 20, 100);
-    for (int i = 0; i < 3; i++) {
-      s.record(Status.MALFORMED_JSON, "f", i + 1, 0, "{", "not a single JSON object", "2026112010");
-    }
-    assertTrue(s.overflowed());
-    assertEquals(2, s.rejected().size());
-    assertEquals(3L, s.counts().get(Status.MALFORMED_JSON), "all are counted even when not kept");
+    JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext()).parallelize(List.of(0, 1), 2).foreach(task -> {
+      for (int i = 1; i <= 3; i++) {
+        s.record(Status.MALFORMED_JSON, "f" + task, i, 0, "{" + i, "not a single JSON object", "2026112010");
+      }
+      s.record(Status.CORRUPT_FILE, "f" + task, 4, 0, null, "unexpected end of the gzip stream", "2026112010");
+    });
+    assertEquals(Map.of(Status.MALFORMED_JSON, 6L, Status.CORRUPT_FILE, 2L), s.counts(), "all are counted");
+    List<String> kept = s.rejected().stream().map(r -> r.getString(0) + ":" + r.getLong(1) + ":" + r.getString(5)).sorted().toList();
+    assertEquals(List.of("f0:1:malformed_json", "f0:2:malformed_json", "f0:4:corrupt_file",
+        "f1:1:malformed_json", "f1:2:malformed_json", "f1:4:corrupt_file"), kept, "a task's first two, and every corrupt object");
+    assertEquals(2, s.spill().rows());
+    List<String> spilled = s.spill().read(SparkTestSession.get()).orElseThrow().collectAsList().stream()
+        .map(r -> r.getString(0) + ":" + r.getLong(1) + ":" + r.getString(4) + ":" + r.getString(5) + ":" + r.getString(6))
+        .sorted().toList();
+    assertEquals(List.of("f0:3:{3:malformed_json:not a single JSON object", "f1:3:{3:malformed_json:not a single JSON object"),
+        spilled);
   }
 
   private static void accept(SideSurvey s, String... ids) {
