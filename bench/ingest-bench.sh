@@ -21,7 +21,8 @@
 #   bench/ingest-bench.sh --records 5M                    # 5,000,000 records (about 2.5 GB of JSON)
 #   bench/ingest-bench.sh --records 100k,1M,5M            # all three, then a scaling table
 # Options: --files F, --repeat R, --seed S, --dirty (the generator's bad records mixed in), --repeats RATE (a clean
-# hour but for RATE of its records delivered twice, as a Firehose retry does; ours drops them), --cores C,
+# hour but for RATE of its records delivered twice, as a Firehose retry does; ours drops them), --rejects RATE
+# (a clean hour but for RATE of its records bad in the ways the ingest rejects; ours quarantines them), --cores C,
 # --engines ours,spark,duckdb (also ours-nocds, spark-nocds: without class-data archives; ours-sparkwriter:
 # ours with writer = spark), --timeout SECONDS (per run), --stages (one extra untimed run of each Spark
 # engine with the event log on, summarised as jobs and stages; with --repeat 0 only those), --cache DIR,

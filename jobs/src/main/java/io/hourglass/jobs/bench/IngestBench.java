@@ -94,12 +94,16 @@ public final class IngestBench {
     }
   }
 
-  record Options(List<Long> records, int files, int repeat, long seed, boolean dirty, double repeats, int cores,
+  record Options(List<Long> records, int files, int repeat, long seed, boolean dirty, double repeats, double rejects, int cores,
       List<Engine> engines, Optional<Duration> timeout, Path cache, Path work, boolean keep, boolean stages, Optional<Path> report) {
     Options {
       if (!(repeats >= 0 && repeats < 1) || dirty && repeats > 0) {
         throw new IllegalArgumentException("--repeats must be a share of records, at least 0 and below 1, and not with --dirty"
             + " (which repeats 2% anyway), cannot be: " + repeats);
+      }
+      if (!(rejects >= 0 && rejects < 1) || dirty && rejects > 0) {
+        throw new IllegalArgumentException("--rejects must be a share of records, at least 0 and below 1, and not with --dirty"
+            + " (which rejects 10% anyway), cannot be: " + rejects);
       }
       if (records.isEmpty() || records.stream().anyMatch(r -> r < 1)) {
         throw new IllegalArgumentException("--records must be one or more counts of at least 1, cannot be: " + records);
@@ -117,7 +121,7 @@ public final class IngestBench {
   }
 
   /** One generated hour, as cached: where it is and how big it is compressed and raw. */
-  record Data(long records, int files, long seed, boolean dirty, double repeats, Path rawRoot, Path hourDir, long gzBytes, long rawBytes, long lines) {}
+  record Data(long records, int files, long seed, boolean dirty, double repeats, double rejects, Path rawRoot, Path hourDir, long gzBytes, long rawBytes, long lines) {}
 
   /** What a finished run wrote, read back from the Parquet footers (outside the timed process). */
   record Output(long rows, int files, long bytes, int directories) {
@@ -235,15 +239,16 @@ public final class IngestBench {
 
   /** The hour for {@code n} records, generated once into the cache (keyed by records, files, seed, dirt). */
   Data prepare(long n) throws Exception {
-    String key = String.format(Locale.ROOT, "r%d-f%d-s%d%s%s", n, options.files(), options.seed(), options.dirty() ? "-dirty" : "",
-        options.repeats() > 0 ? "-repeats" + options.repeats() : "");
+    String key = String.format(Locale.ROOT, "r%d-f%d-s%d%s%s%s", n, options.files(), options.seed(), options.dirty() ? "-dirty" : "",
+        options.repeats() > 0 ? "-repeats" + options.repeats() : "", options.rejects() > 0 ? "-rejects" + options.rejects() : "");
     Path dir = options.cache().resolve(key);
     Path meta = dir.resolve("hour.properties");
     Path rawRoot = dir.resolve("raw");
     Path hourDir = rawRoot.resolve("web-events/" + Hour.parse(HOUR).folder());
     if (!Files.isRegularFile(meta)) {
       progress("generating %d records in %d files (seed %d%s) into %s", n, options.files(), options.seed(),
-          options.dirty() ? ", dirty" : options.repeats() > 0 ? ", " + options.repeats() + " of them repeated" : "", dir);
+          (options.dirty() ? ", dirty" : "") + (options.repeats() > 0 ? ", " + options.repeats() + " of them repeated" : "")
+              + (options.rejects() > 0 ? ", " + options.rejects() + " of them rejected" : ""), dir);
       deleteTree(dir);
       Files.createDirectories(dir);
       List<String> cmd = new ArrayList<>(List.of(root.resolve("hourglass").toString(), "generate", "--hour", HOUR,
@@ -254,6 +259,9 @@ public final class IngestBench {
       }
       if (options.repeats() > 0) {
         cmd.addAll(List.of("--repeats", String.valueOf(options.repeats())));
+      }
+      if (options.rejects() > 0) {
+        cmd.addAll(List.of("--rejects", String.valueOf(options.rejects())));
       }
       Path log = dir.resolve("generate.log");
       Child c = runChild(cmd, Map.of(), dir, log, options.timeoutFor(n));
@@ -276,6 +284,7 @@ public final class IngestBench {
       p.setProperty("seed", String.valueOf(options.seed()));
       p.setProperty("dirty", String.valueOf(options.dirty()));
       p.setProperty("repeats", String.valueOf(options.repeats()));
+      p.setProperty("rejects", String.valueOf(options.rejects()));
       p.setProperty("hour", HOUR);
       p.setProperty("gz.bytes", String.valueOf(gz));
       p.setProperty("raw.bytes", String.valueOf(raw));
@@ -290,7 +299,7 @@ public final class IngestBench {
     try (var r = Files.newBufferedReader(meta)) {
       p.load(r);
     }
-    Data data = new Data(n, options.files(), options.seed(), options.dirty(), options.repeats(), rawRoot, hourDir,
+    Data data = new Data(n, options.files(), options.seed(), options.dirty(), options.repeats(), options.rejects(), rawRoot, hourDir,
         Long.parseLong(p.getProperty("gz.bytes")), Long.parseLong(p.getProperty("raw.bytes")), Long.parseLong(p.getProperty("lines")));
     warmPageCache(hourDir);
     return data;
@@ -661,8 +670,8 @@ public final class IngestBench {
     line(String.format("Input: hour %s, %d gzipped files, %.1f MB gz, %.1f MB of raw JSON (%,d lines, %.0f bytes a line), seed %d, %s;"
             + " cached in `%s`.", HOUR, d.files(), d.gzBytes() / MB, d.rawBytes() / MB, d.lines(), (double) d.rawBytes() / Math.max(1, d.lines()),
         d.seed(), d.dirty() ? "dirty (about 2% of each kind of bad record)"
-            : d.repeats() > 0 ? String.format(Locale.ROOT, "clean but for %.2f%% of the records delivered twice (a Firehose retry)",
-                100 * d.repeats())
+            : d.repeats() > 0 || d.rejects() > 0 ? String.format(Locale.ROOT, "clean but for %.2f%% of the records delivered twice"
+                + " (a Firehose retry) and %.2f%% that ours rejects", 100 * d.repeats(), 100 * d.rejects())
             : "clean", d.rawRoot().getParent()));
     line("");
     line("| engine | wall s (median) | min | max | in-job s | CPU s | MB/s per core | MB per CPU s | records/s | peak RSS MB | rows out | files | out MB |");
@@ -726,8 +735,8 @@ public final class IngestBench {
     if (rows.values().stream().distinct().count() > 1) {
       line("");
       line("Rows out differ between engines: " + rows.entrySet().stream().map(en -> en.getKey().id + " " + en.getValue())
-          .collect(Collectors.joining(", ")) + (s.data().dirty() || s.data().repeats() > 0
-          ? " (expected on a dirty hour or one with repeats: ours quarantines and drops duplicates, the others keep or skip"
+          .collect(Collectors.joining(", ")) + (s.data().dirty() || s.data().repeats() > 0 || s.data().rejects() > 0
+          ? " (expected on a dirty hour or one with repeats or rejects: ours quarantines and drops duplicates, the others keep or skip"
               + " what they can parse)."
           : " (unexpected on a clean hour: look at the logs)."));
     }
@@ -893,6 +902,7 @@ public final class IngestBench {
     long seed = 42;
     boolean dirty = false;
     double repeats = 0;
+    double rejects = 0;
     int cores = 2;
     List<Engine> engines = List.of(Engine.OURS, Engine.SPARK, Engine.DUCKDB);
     Optional<Duration> timeout = Optional.empty();
@@ -921,6 +931,7 @@ public final class IngestBench {
               case "--repeat" -> repeat = Integer.parseInt(v);
               case "--seed" -> seed = Long.parseLong(v);
               case "--repeats" -> repeats = Double.parseDouble(v);
+              case "--rejects" -> rejects = Double.parseDouble(v);
               case "--cores" -> cores = Integer.parseInt(v);
               case "--engines" -> engines = Arrays.stream(v.split(",")).map(String::trim).map(Engine::of).distinct().toList();
               case "--timeout" -> timeout = Optional.of(Duration.ofSeconds(Long.parseLong(v)));
@@ -935,7 +946,7 @@ public final class IngestBench {
         }
       }
     }
-    return new Options(records, files, repeat, seed, dirty, repeats, cores, engines, timeout, cache, work, keep, stages, report);
+    return new Options(records, files, repeat, seed, dirty, repeats, rejects, cores, engines, timeout, cache, work, keep, stages, report);
   }
 
   /** {@code 100000}, {@code 100k}, {@code 1M}, {@code 5m}. */
@@ -960,6 +971,8 @@ public final class IngestBench {
         --dirty             mix in the generator's bad records (default: a clean hour)
         --repeats RATE      a clean hour but for RATE of its records delivered twice, as a Firehose retry does
                             (e.g. 0.001; ours drops them, the others keep them)
+        --rejects RATE      a clean hour but for RATE of its records bad (malformed, missing a field, a wrong type,
+                            too late, in the future), e.g. 0.03; ours quarantines them, the others keep or skip them
         --cores C           cores for every engine: local[C], DuckDB threads (default 2)
         --engines LIST      any of ours,spark,duckdb (default all three), and ours-nocds, spark-nocds: the Spark
                             engines without their class-data archive (JVM class data sharing), side by side

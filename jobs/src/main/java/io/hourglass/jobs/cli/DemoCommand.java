@@ -92,7 +92,7 @@ final class DemoCommand implements Callable<Integer> {
     Optional<byte[]> key = Secrets.hmacKey(ds, env);
 
     out.printf("== 1. generate: a dirty sample hour (%d records, arrival hour %s)%n", records, DEMO_HOUR);
-    GeneratedHour g = GenerateCommand.generate(io.hourglass.common.spark.HadoopConfs.from(settings.spark()), settings.rawRoot(), ds, DEMO_HOUR, records, 4, true, 0.0, 7);
+    GeneratedHour g = GenerateCommand.generate(io.hourglass.common.spark.HadoopConfs.from(settings.spark()), settings.rawRoot(), ds, DEMO_HOUR, records, 4, true, 0.0, 0.0, 7);
     out.printf("   %d lines in %d gzip files under %s/%s/%s/%n", g.lines(), g.files().size(), settings.rawRoot(),
         ds.stream(), DEMO_HOUR.folder());
     out.printf("   planted: %d duplicates, %d blank lines, rejects %s, %d late-but-in-window%n",

@@ -41,6 +41,11 @@ final class GenerateCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}; a --dirty hour repeats 2% anyway).")
   double repeats;
 
+  @Option(names = "--rejects", defaultValue = "0", paramLabel = "RATE",
+      description = "Share of records the ingest rejects (malformed, missing a field, a wrong type, too late, in the future),"
+          + " e.g. 0.03 (default ${DEFAULT-VALUE}; a --dirty hour rejects 10% anyway).")
+  double rejects;
+
   @Option(names = "--seed", defaultValue = "42", description = "Random seed; same seed, same bytes (default ${DEFAULT-VALUE}).")
   long seed;
 
@@ -52,7 +57,7 @@ final class GenerateCommand implements Callable<Integer> {
     HourglassConfig config = common.load(Optional.of(dataset));
     DatasetSettings ds = config.dataset(dataset);
     GeneratedHour g = generate(io.hourglass.common.spark.HadoopConfs.from(config.settings().spark()), config.settings().rawRoot(),
-        ds, hour, records, files, dirty, repeats, seed);
+        ds, hour, records, files, dirty, repeats, rejects, seed);
     main.out().printf("generated %s %s: %d lines in %d files (%d bytes), %d valid records, %d duplicates, %d blank lines,"
             + " rejects %s%n", dataset, hour, g.lines(), g.files().size(), g.totalBytes(), g.validRecords(), g.duplicates(),
         g.blankLines(), g.rejectsByReason());
@@ -61,13 +66,16 @@ final class GenerateCommand implements Callable<Integer> {
   }
 
   static GeneratedHour generate(Configuration conf, String rawRoot, DatasetSettings ds, Hour hour, long records, int files,
-      boolean dirty, double repeats, long seed) throws java.io.IOException {
+      boolean dirty, double repeats, double rejects, long seed) throws java.io.IOException {
     if (!ds.name().equals("web_events")) {
       throw io.hourglass.common.config.BadConfigException.of("--dataset", ds.name(), "the generator knows only web_events");
     }
     if (!(repeats >= 0 && repeats < 1)) {
       throw io.hourglass.common.config.BadConfigException.of("--repeats", String.valueOf(repeats), "a share of records, at least 0 and below 1");
     }
-    return new WebEventsGenerator(conf).generate(hour.start(), rawRoot, ds.stream(), records, files, dirty, repeats, seed);
+    if (!(rejects >= 0 && rejects < 1)) {
+      throw io.hourglass.common.config.BadConfigException.of("--rejects", String.valueOf(rejects), "a share of records, at least 0 and below 1");
+    }
+    return new WebEventsGenerator(conf).generate(hour.start(), rawRoot, ds.stream(), records, files, dirty, repeats, rejects, seed);
   }
 }

@@ -109,6 +109,9 @@ public final class WebEventsGenerator {
     }
   }
 
+  /** The kinds of rejected record a clean hour mixes in at its reject rate, in equal shares. */
+  private static final List<Kind> REJECTED = List.of(Kind.MALFORMED, Kind.MISSING_FIELD, Kind.BAD_TYPE, Kind.TOO_LATE, Kind.FUTURE);
+
   /** The kinds a dirty hour mixes in, each at {@link #DIRT_RATE}. */
   private static final List<Kind> DIRT = List.of(
       Kind.MALFORMED, Kind.MISSING_FIELD, Kind.BAD_TYPE, Kind.TOO_LATE, Kind.FUTURE,
@@ -141,13 +144,27 @@ public final class WebEventsGenerator {
    */
   public GeneratedHour generate(Instant hour, String rawRoot, String stream, long records, int files, boolean dirty,
       double repeatRate, long seed) throws IOException {
+    return generate(hour, rawRoot, stream, records, files, dirty, repeatRate, 0.0, seed);
+  }
+
+  /**
+   * {@link #generate(Instant, String, String, long, int, boolean, double, long)}, a clean hour's records also
+   * rejected at {@code rejectRate}: each such record malformed, missing a required field, of a wrong type, too late
+   * or in the future, in equal shares (a client release that sends bad events). A dirty hour rejects 10% anyway.
+   */
+  public GeneratedHour generate(Instant hour, String rawRoot, String stream, long records, int files, boolean dirty,
+      double repeatRate, double rejectRate, long seed) throws IOException {
     checkArguments(hour, rawRoot, stream, records, files);
     if (!(repeatRate >= 0 && repeatRate < 1)) {
       throw new IllegalArgumentException("Repeat rate must be at least 0 and below 1, cannot be: " + repeatRate);
     }
+    if (!(rejectRate >= 0 && rejectRate < 1)) {
+      throw new IllegalArgumentException("Reject rate must be at least 0 and below 1, cannot be: " + rejectRate);
+    }
     Path hourDir = new Path(resolveRoot(rawRoot), stream + "/" + FOLDER.format(hour));
     FileSystem fs = writableFileSystem(hourDir);
-    Run run = new Run(hour, records, dirty, dirty ? 0.0 : repeatRate, new Random(mix64(seed ^ mix64(hour.getEpochSecond()))));
+    Run run = new Run(hour, records, dirty, dirty ? 0.0 : repeatRate, dirty ? 0.0 : rejectRate,
+        new Random(mix64(seed ^ mix64(hour.getEpochSecond()))));
 
     List<String> written = new ArrayList<>(files);
     long totalBytes = 0;
@@ -223,6 +240,7 @@ public final class WebEventsGenerator {
     private final Instant hour;
     private final boolean dirty;
     private final double repeatRate;
+    private final double rejectRate;
     private final Random random;
     private final long idSalt;
     private final Map<Long, Kind> forcedKinds = new HashMap<>();
@@ -239,10 +257,11 @@ public final class WebEventsGenerator {
     private long lateInWindow;
     private final EnumMap<Kind, Long> rejects = new EnumMap<>(Kind.class);
 
-    Run(Instant hour, long records, boolean dirty, double repeatRate, Random random) {
+    Run(Instant hour, long records, boolean dirty, double repeatRate, double rejectRate, Random random) {
       this.hour = hour;
       this.dirty = dirty;
       this.repeatRate = repeatRate;
+      this.rejectRate = rejectRate;
       this.random = random;
       this.idSalt = random.nextLong();
       if (dirty && records >= EVERY_KIND_FROM_RECORDS) {
@@ -286,6 +305,8 @@ public final class WebEventsGenerator {
           blankLines++;
         }
         kind = kindOf(slot);
+      } else if (rejectRate > 0 && random.nextDouble() < rejectRate) { // no draw at rate 0: the same bytes as without
+        kind = REJECTED.get(random.nextInt(REJECTED.size()));
       } else if (repeatRate > 0 && slot > 0 && random.nextDouble() < repeatRate) {
         kind = Kind.DUPLICATE; // slot 0 has no earlier valid record to repeat
       }

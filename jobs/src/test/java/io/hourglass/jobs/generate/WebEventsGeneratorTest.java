@@ -129,6 +129,20 @@ class WebEventsGeneratorTest {
   }
 
   @Test
+  void aCleanHourWithRejectsHasEveryRejectedKindAndNothingElseBad() throws IOException {
+    GeneratedHour hour = generator.generate(HOUR, tmp.toString(), STREAM, 6000, 2, false, 0.0, 0.03, 3L);
+    Tally seen = classify(hour.files());
+
+    assertEquals(6000, hour.lines());
+    assertEquals(seen.valid, hour.validRecords(), "valid records");
+    assertEquals(6000, hour.validRecords() + hour.rejected());
+    assertEquals(0, hour.blankLines() + hour.duplicates());
+    assertTrue(hour.rejected() > 120 && hour.rejected() < 240, "about 3% rejected, got " + hour.rejected());
+    assertEquals(5, hour.rejectsByReason().values().stream().filter(n -> n > 10).count(), "about a fifth each of five kinds: "
+        + hour.rejectsByReason());
+  }
+
+  @Test
   void noRepeatsIsTheCleanHourByteForByte() throws IOException {
     GeneratedHour plain = generator.generate(HOUR, tmp.resolve("a").toString(), STREAM, 300, 2, false, 9L);
     GeneratedHour zero = generator.generate(HOUR, tmp.resolve("b").toString(), STREAM, 300, 2, false, 0.0, 9L);
@@ -136,7 +150,14 @@ class WebEventsGeneratorTest {
       assertArrayEquals(Files.readAllBytes(Path.of(URI.create(plain.files().get(i)))),
           Files.readAllBytes(Path.of(URI.create(zero.files().get(i)))), "cached benchmark hours stay valid");
     }
+    GeneratedHour noRejects = generator.generate(HOUR, tmp.resolve("d").toString(), STREAM, 300, 2, false, 0.0, 0.0, 9L);
+    for (int i = 0; i < plain.files().size(); i++) {
+      assertArrayEquals(Files.readAllBytes(Path.of(URI.create(plain.files().get(i)))),
+          Files.readAllBytes(Path.of(URI.create(noRejects.files().get(i)))), "no rejects, the same bytes");
+    }
     assertThrows(IllegalArgumentException.class, () -> generator.generate(HOUR, tmp.resolve("c").toString(), STREAM, 10, 1, false, 1.0, 9L));
+    assertThrows(IllegalArgumentException.class,
+        () -> generator.generate(HOUR, tmp.resolve("e").toString(), STREAM, 10, 1, false, 0.0, -0.1, 9L));
   }
 
   @Test
