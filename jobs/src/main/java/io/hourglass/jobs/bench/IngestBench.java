@@ -670,8 +670,10 @@ public final class IngestBench {
     line(String.format("Input: hour %s, %d gzipped files, %.1f MB gz, %.1f MB of raw JSON (%,d lines, %.0f bytes a line), seed %d, %s;"
             + " cached in `%s`.", HOUR, d.files(), d.gzBytes() / MB, d.rawBytes() / MB, d.lines(), (double) d.rawBytes() / Math.max(1, d.lines()),
         d.seed(), d.dirty() ? "dirty (about 2% of each kind of bad record)"
-            : d.repeats() > 0 || d.rejects() > 0 ? String.format(Locale.ROOT, "clean but for %.2f%% of the records delivered twice"
-                + " (a Firehose retry) and %.2f%% that ours rejects", 100 * d.repeats(), 100 * d.rejects())
+            : d.repeats() > 0 || d.rejects() > 0 ? "clean but for " + Stream.of(
+                d.repeats() > 0 ? String.format(Locale.ROOT, "%.2f%% of the records delivered twice (a Firehose retry)", 100 * d.repeats()) : "",
+                d.rejects() > 0 ? String.format(Locale.ROOT, "%.2f%% of the records bad (ours rejects them)", 100 * d.rejects()) : "")
+                .filter(t -> !t.isEmpty()).collect(Collectors.joining(" and "))
             : "clean", d.rawRoot().getParent()));
     line("");
     line("| engine | wall s (median) | min | max | in-job s | CPU s | MB/s per core | MB per CPU s | records/s | peak RSS MB | rows out | files | out MB |");
