@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -73,10 +74,15 @@ final class DirectParquetStage {
    * type, no speculative tasks.
    */
   static boolean usable(SparkSession spark, HourPartitionWriter.Target target) {
+    return !spark.sparkContext().getConf().getBoolean("spark.speculation", false) && laidOut(target);
+  }
+
+  /** Whether the target's partition columns come last and are of string, int or long type ({@link #writeHere} needs no more). */
+  static boolean laidOut(HourPartitionWriter.Target target) {
     StructType schema = target.schema();
     int n = schema.fields().length;
     int k = target.partitionColumns().size();
-    if (n <= k || spark.sparkContext().getConf().getBoolean("spark.speculation", false)) {
+    if (n <= k) {
       return false;
     }
     for (int i = 0; i < k; i++) {
@@ -106,18 +112,8 @@ final class DirectParquetStage {
     if (maxOpenFiles < 1) {
       throw new IllegalArgumentException("a task needs at least one open file, cannot be: " + maxOpenFiles);
     }
-    StructType schema = target.schema();
-    int k = target.partitionColumns().size();
-    StructType dataSchema = new StructType(Arrays.copyOf(schema.fields(), schema.fields().length - k));
-    Map<String, String> options = target.writeOptions();
-    scala.collection.immutable.Map<String, String> scalaOptions =
-        JavaConverters.mapAsScalaMapConverter(options).asScala().toMap(Predef.$conforms());
-    Job job = Job.getInstance(spark.sessionState().newHadoopConfWithOptions(scalaOptions));
-    OutputWriterFactory factory = new ParquetFileFormat().prepareWrite(spark, job, scalaOptions, dataSchema);
-    Task task = new Task(new SerializableHadoopConf(job.getConfiguration()), decoder, factory, staging,
-        target.partitionColumns(), schema, runId, maxOpenFiles);
-
-    FileSystem fs = new Path(staging).getFileSystem(job.getConfiguration());
+    Task task = task(spark, target, decoder, staging, runId, maxOpenFiles);
+    FileSystem fs = new Path(staging).getFileSystem(task.conf.get());
     fs.mkdirs(new Path(staging)); // there even when no task writes a row (an hour of empty objects), as Spark's writer leaves it
     List<List<String>> groups = groups(input.files(), tasks);
     List<WrittenFile> written = JavaSparkContext.fromSparkContext(spark.sparkContext())
@@ -126,11 +122,45 @@ final class DirectParquetStage {
         .collect();
     Set<String> committed = written.stream().map(WrittenFile::relativePath).collect(Collectors.toSet());
     dropUncommitted(fs, new Path(staging), committed);
+    markSuccess(fs, staging, committed);
+    return committed;
+  }
+
+  /**
+   * Writes the rows that {@code rows} hands to its sink (in the target's schema, partition columns last) into
+   * Parquet files under {@code staging}, here, in the calling thread: for rows the driver already holds, such
+   * as a quarantine, where a Spark job's planning (seconds in a fresh JVM) would cost more than the write.
+   * Returns the files' relative paths.
+   */
+  static Set<String> writeHere(SparkSession spark, HourPartitionWriter.Target target, Consumer<Consumer<InternalRow>> rows,
+      String staging, String runId) throws IOException {
+    Task task = task(spark, target, null, staging, runId, MAX_OPEN_FILES);
+    FileSystem fs = new Path(staging).getFileSystem(task.conf.get());
+    fs.mkdirs(new Path(staging));
+    Set<String> committed = task.writeAll(0, rows).stream().map(WrittenFile::relativePath).collect(Collectors.toSet());
+    markSuccess(fs, staging, committed);
+    return committed;
+  }
+
+  /** The per-task writer, with Spark's Parquet output set up exactly as {@code DataFrameWriter} sets it up. */
+  private static Task task(SparkSession spark, HourPartitionWriter.Target target, RecordDecoder decoder, String staging,
+      String runId, int maxOpenFiles) throws IOException {
+    StructType schema = target.schema();
+    int k = target.partitionColumns().size();
+    StructType dataSchema = new StructType(Arrays.copyOf(schema.fields(), schema.fields().length - k));
+    scala.collection.immutable.Map<String, String> scalaOptions =
+        JavaConverters.mapAsScalaMapConverter(target.writeOptions()).asScala().toMap(Predef.$conforms());
+    Job job = Job.getInstance(spark.sessionState().newHadoopConfWithOptions(scalaOptions));
+    OutputWriterFactory factory = new ParquetFileFormat().prepareWrite(spark, job, scalaOptions, dataSchema);
+    return new Task(new SerializableHadoopConf(job.getConfiguration()), decoder, factory, staging,
+        target.partitionColumns(), schema, runId, maxOpenFiles);
+  }
+
+  private static void markSuccess(FileSystem fs, String staging, Set<String> committed) throws IOException {
     try (var out = fs.create(new Path(staging, "_SUCCESS"), true)) {
       out.write(("{\"committer\":\"" + COMMITTER + "\",\"files\":" + committed.size() + "}").getBytes(
           StandardCharsets.UTF_8));
     }
-    return committed;
   }
 
   /**
@@ -226,6 +256,18 @@ final class DirectParquetStage {
           }
         }
         return files.commit().iterator();
+      } catch (Throwable e) {
+        files.abort(e);
+        throw e;
+      }
+    }
+
+    /** Writes what {@code rows} hands over, as task {@code partition}'s first attempt, and commits its files. */
+    List<WrittenFile> writeAll(int partition, Consumer<Consumer<InternalRow>> rows) throws IOException {
+      Files files = new Files(partition, 0);
+      try {
+        rows.accept(files::write);
+        return files.commit();
       } catch (Throwable e) {
         files.abort(e);
         throw e;

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -30,6 +31,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
 import org.apache.spark.sql.types.StructType;
 
@@ -122,6 +124,29 @@ public final class HourPartitionWriter {
       return replaceWithNothing(target, beforePublish);
     }
     return publish(stage(target, rows.get(), runId), expectedRows, beforePublish);
+  }
+
+  /**
+   * As above, for rows the driver holds or streams itself (in the target's schema, as Spark's internal rows,
+   * partition columns last), which {@code rows} hands to the sink it is given: written here by Spark's own
+   * Parquet writer ({@link DirectParquetStage#writeHere}), with no Spark job to plan, then counted back and
+   * published as any staging. For a Parquet target with its partition columns last; a quarantine, say.
+   */
+  public Outcome replaceRows(Target target, Consumer<Consumer<InternalRow>> rows, long expectedRows, String runId,
+      Runnable beforePublish) {
+    if (target.format() != TableFormat.PARQUET || !DirectParquetStage.laidOut(target)) {
+      throw new IllegalArgumentException("not written directly (Parquet, partition columns last): " + target.root());
+    }
+    if (expectedRows == 0) {
+      return replaceWithNothing(target, beforePublish);
+    }
+    return publish(stage(target, runId, staging -> {
+      try {
+        DirectParquetStage.writeHere(spark, target, rows, staging, runId);
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing " + staging + ": " + e.getMessage(), e);
+      }
+    }), expectedRows, beforePublish);
   }
 
   /**

@@ -3,18 +3,21 @@ package io.hourglass.common.io;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -27,13 +30,12 @@ import org.apache.spark.util.TaskCompletionListener;
 /**
  * Rows that tasks set aside in files instead of sending them to the driver: each task attempt that spills
  * writes one file of JSON lines, {@code part-<task>-a<attempt>.json}, into a private folder of the run, and
- * the driver reads back exactly the files of the attempts Spark counted as successful (their names come
+ * the driver reads back, itself, exactly the files of the attempts Spark counted as successful (their names come
  * through an accumulator, which Spark drops for failed attempts; a failed attempt deletes its own file, and
  * {@link #delete} removes whatever is left). For a bounded side channel that must not lose what passes its
  * bound: the single-pass ingest keeps a task's first rejected records in memory and spills the rest.
  *
- * <p>Strings, ints and longs (and nulls) only: what Jackson writes, Spark's JSON reader reads back exactly with
- * the same schema.
+ * <p>Strings, ints and longs (and nulls) only, written and read back by Jackson.
  */
 public final class RowSpill implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -151,15 +153,54 @@ public final class RowSpill implements Serializable {
     return rows.value();
   }
 
-  /** The rows the successful task attempts spilled, with this spill's schema; empty when none spilled (on the driver). */
-  public Optional<Dataset<Row>> read(SparkSession spark) {
+  /**
+   * Hands every row the successful task attempts spilled to {@code action}, file by file in name order, each
+   * row's values in the schema's order (String, Integer, Long or null); on the driver, streamed (one row at a
+   * time in memory). A line that does not read back as such a row fails, naming the file and line.
+   */
+  public void forEachRow(Consumer<Object[]> action) {
     List<String> names = new ArrayList<>(files.value());
-    if (names.isEmpty()) {
-      return Optional.empty();
+    names.sort(null);
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < schema.fields().length; i++) {
+      index.put(schema.fields()[i].name(), i);
     }
-    String[] paths = names.stream().sorted().map(n -> new Path(folder, n).toString()).toArray(String[]::new);
-    // FAILFAST: a line that does not read back fails the run rather than becoming a row of nulls
-    return Optional.of(spark.read().schema(schema).option("mode", "FAILFAST").json(paths));
+    for (String name : names) {
+      Path p = new Path(folder, name);
+      try (InputStream in = p.getFileSystem(conf.get()).open(p); JsonParser parser = JSON.createParser(in)) {
+        for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
+          action.accept(row(parser, t, index, p));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading spilled rows " + p + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private Object[] row(JsonParser parser, JsonToken start, Map<String, Integer> index, Path file) throws IOException {
+    if (start != JsonToken.START_OBJECT) {
+      throw new IOException("line " + parser.currentLocation().getLineNr() + " is not a JSON object");
+    }
+    Object[] values = new Object[schema.fields().length];
+    for (JsonToken t = parser.nextToken(); t == JsonToken.FIELD_NAME; t = parser.nextToken()) {
+      Integer i = index.get(parser.currentName());
+      if (i == null) {
+        throw new IOException("line " + parser.currentLocation().getLineNr() + ": no such column " + parser.currentName());
+      }
+      JsonToken v = parser.nextToken();
+      DataType type = schema.fields()[i].dataType();
+      if (v == JsonToken.VALUE_STRING && type.equals(DataTypes.StringType)) {
+        values[i] = parser.getText();
+      } else if (v == JsonToken.VALUE_NUMBER_INT && type.equals(DataTypes.LongType)) {
+        values[i] = parser.getLongValue();
+      } else if (v == JsonToken.VALUE_NUMBER_INT && type.equals(DataTypes.IntegerType)) {
+        values[i] = parser.getIntValue();
+      } else if (v != JsonToken.VALUE_NULL) {
+        throw new IOException("line " + parser.currentLocation().getLineNr() + ": " + schema.fields()[i].name() + " is not a "
+            + type.simpleString());
+      }
+    }
+    return values;
   }
 
   /** Removes the folder and everything in it (on the driver, when the rows are written elsewhere or not needed). */

@@ -58,8 +58,9 @@ class RowSpillS3Test {
     });
 
     assertEquals(6000, spill.rows());
-    List<String> lines = spill.read(spark).orElseThrow().collectAsList().stream()
-        .map(r -> r.getString(0) + ":" + r.getLong(1) + ":" + r.getString(2).length()).sorted().toList();
+    List<String> lines = new java.util.ArrayList<>();
+    spill.forEachRow(v -> lines.add(v[0] + ":" + v[1] + ":" + ((String) v[2]).length()));
+    lines.sort(null);
     List<String> expected = IntStream.range(0, 3).boxed().flatMap(t -> IntStream.range(0, 2000)
             .mapToObj(i -> "obj-" + t + ":" + i + ":" + ("{\"bad\": " + i + ", \"pad\": \"" + "x".repeat(100) + "\"}\n").length()))
         .sorted().toList();

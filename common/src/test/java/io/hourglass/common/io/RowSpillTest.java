@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hourglass.common.testing.SparkTestSession;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -42,8 +42,11 @@ class RowSpillTest {
     return JavaSparkContext.fromSparkContext(spark.sparkContext());
   }
 
-  private static List<String> rendered(List<Row> rows) {
-    return rows.stream().map(r -> r.getString(0) + "|" + r.getLong(1) + "|" + r.getInt(2) + "|" + r.getString(3)).sorted().toList();
+  /** The spilled rows as the driver reads them back, rendered and sorted; each value must have its column's type. */
+  private static List<String> rendered(RowSpill spill) {
+    List<String> out = new ArrayList<>();
+    spill.forEachRow(v -> out.add((String) v[0] + "|" + (Long) v[1] + "|" + (Integer) v[2] + "|" + (String) v[3]));
+    return out.stream().sorted().toList();
   }
 
   @Test
@@ -66,7 +69,7 @@ class RowSpillTest {
       }
       expected.add("obj-" + task + "|-1|" + Integer.MIN_VALUE + "|null");
     }
-    assertEquals(expected.stream().sorted().toList(), rendered(spill.read(spark).orElseThrow().collectAsList()));
+    assertEquals(expected.stream().sorted().toList(), rendered(spill));
     assertEquals(2 * (AWKWARD.size() + 1), spill.rows());
     assertEquals(List.of("part-00000-a0.json", "part-00002-a0.json"), files(tmp.resolve("spill")));
   }
@@ -75,7 +78,7 @@ class RowSpillTest {
   void nothingSpilledIsNothingToReadAndNoFolder() {
     RowSpill spill = RowSpill.register(spark, tmp.resolve("spill").toUri().toString(), SCHEMA);
     jsc().parallelize(List.of(0, 1), 2).foreach(task -> { });
-    assertTrue(spill.read(spark).isEmpty());
+    assertEquals(List.of(), rendered(spill));
     assertEquals(0, spill.rows());
     assertFalse(Files.exists(tmp.resolve("spill")));
   }
@@ -83,16 +86,31 @@ class RowSpillTest {
   @Test
   void aFailedAttemptsRowsAreNeitherReadNorLeftBehind() throws IOException {
     RowSpill spill = RowSpill.register(spark, tmp.resolve("spill").toUri().toString(), SCHEMA);
+    // Two jobs on one spill, so that the successful task is not cancelled by the failing one: task 0 of the first
+    // succeeds, task 1 of the second fails after spilling.
+    jsc().parallelize(List.of(0), 1).foreach(task -> spill.write("obj-0", 1L, 0, "written before the task succeeded"));
     SparkException failed = assertThrows(SparkException.class, () -> jsc().parallelize(List.of(0, 1), 2).foreach(task -> {
-      spill.write("obj-" + task, 1L, 0, "written before the task " + (task == 1 ? "failed" : "succeeded"));
       if (task == 1) {
+        spill.write("obj-1", 1L, 0, "written before the task failed");
         throw new IllegalStateException("task 1 fails after spilling");
       }
     }));
     assertTrue(failed.getMessage().contains("task 1 fails after spilling"), failed.getMessage());
 
-    assertEquals(List.of("obj-0|1|0|written before the task succeeded"), rendered(spill.read(spark).orElseThrow().collectAsList()));
+    assertEquals(List.of("obj-0|1|0|written before the task succeeded"), rendered(spill));
     assertEquals(List.of("part-00000-a0.json"), files(tmp.resolve("spill")), "the failed attempt deleted its file");
+  }
+
+  @Test
+  void aLineThatDoesNotReadBackFailsNamingTheFileAndLine() throws IOException {
+    RowSpill spill = RowSpill.register(spark, tmp.resolve("spill").toUri().toString(), SCHEMA);
+    jsc().parallelize(List.of(0), 1).foreach(task -> spill.write("obj", 1L, 0, "fine"));
+    Path file = tmp.resolve("spill/part-00000-a0.json");
+    Files.writeString(file, "{\"file\":\"obj\",\"line\":\"two\"}\n", java.nio.file.StandardOpenOption.APPEND);
+    Files.deleteIfExists(tmp.resolve("spill/.part-00000-a0.json.crc")); // the local file system's checksum of the old content
+
+    UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> rendered(spill));
+    assertTrue(e.getMessage().startsWith("reading spilled rows file:" + file + ": line 2: line is not a bigint"), e.getMessage());
   }
 
   @Test

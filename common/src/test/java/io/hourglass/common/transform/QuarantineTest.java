@@ -15,6 +15,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -57,6 +59,17 @@ class QuarantineTest {
     }
     Dataset<Row> got = Quarantine.rows(SPARK.createDataFrame(in, CLASSIFIED), "ingest_hour");
     assertSmallDatasetEquality(SPARK.createDataFrame(out, QUARANTINED), got);
+  }
+
+  @Test
+  void aRowForTheDriversOwnWriteIsWhatRowsSelects() {
+    Row in = RowFactory.create("e1", "corrupt_file", "unexpected end of the gzip stream", "s3a://b/f.gz", 0L, 0, null, "2026112010");
+    Row selected = Quarantine.rows(SPARK.createDataFrame(List.of(in), CLASSIFIED), "ingest_hour").collectAsList().get(0);
+    InternalRow row = Quarantine.row("corrupt_file", "unexpected end of the gzip stream", "s3a://b/f.gz", 0L, null, "2026112010");
+    StructType contract = TableSchema.load(Quarantine.SCHEMA).sparkSchema();
+    Row converted = (Row) CatalystTypeConverters.convertToScala(row, contract);
+    assertEquals(selected, converted);
+    assertThrows(IllegalArgumentException.class, () -> Quarantine.row(null, "d", "f", 1L, "{", "2026112010"));
   }
 
   @Test

@@ -59,9 +59,9 @@ class SideSurveyTest {
     assertEquals(List.of("f0:1:malformed_json", "f0:2:malformed_json", "f0:4:corrupt_file",
         "f1:1:malformed_json", "f1:2:malformed_json", "f1:4:corrupt_file"), kept, "a task's first two, and every corrupt object");
     assertEquals(2, s.spill().rows());
-    List<String> spilled = s.spill().read(SparkTestSession.get()).orElseThrow().collectAsList().stream()
-        .map(r -> r.getString(0) + ":" + r.getLong(1) + ":" + r.getString(4) + ":" + r.getString(5) + ":" + r.getString(6))
-        .sorted().toList();
+    List<String> spilled = new java.util.ArrayList<>();
+    s.spill().forEachRow(v -> spilled.add(v[0] + ":" + v[1] + ":" + v[4] + ":" + v[5] + ":" + v[6]));
+    spilled.sort(null);
     assertEquals(List.of("f0:3:{3:malformed_json:not a single JSON object", "f1:3:{3:malformed_json:not a single JSON object"),
         spilled);
   }
