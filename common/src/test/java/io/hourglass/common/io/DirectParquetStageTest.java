@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hourglass.common.RunFailedException;
 import io.hourglass.common.config.Locations;
 import io.hourglass.common.config.TableFormat;
 import io.hourglass.common.io.HourPartitionWriter.Staged;
@@ -197,6 +198,50 @@ class DirectParquetStageTest {
       assertFalse(dc.get(0).hasDictionaryPage(), "the per-column option reached the writer: no dictionary for id");
       assertTrue(dc.get(2).hasDictionaryPage(), "note keeps its dictionary");
     }
+  }
+
+  @Test
+  void rowsHandedOverAreWrittenHereAsSparksWriterWritesThemAndPublished() throws IOException {
+    HourInput input = input("raw", 900, 1, List.of());
+    List<String> lines = new ArrayList<>();
+    for (InputFile f : input.files()) {
+      lines.addAll(Files.readAllLines(Path.of(java.net.URI.create(f.path()))));
+    }
+    Staged spark = writer.stage(target(root("spark"), Map.of()),
+        RecordSource.read(SPARK, input, new PipeDecoder(null)).coalesce(1), "run-spark");
+    Target here = target(root("here"), Map.of());
+    HourPartitionWriter.Outcome done = writer.replaceRows(here, sink -> {
+      PipeDecoder decoder = new PipeDecoder(null);
+      for (int i = 0; i < lines.size(); i++) {
+        InternalRow row = decoder.decode("object", i + 1, 0, lines.get(i), null);
+        if (row != null) {
+          sink.accept(row);
+        }
+      }
+    }, 900, "run-here", () -> { });
+
+    assertEquals(spark.rowsByDirectory(), done.rowsByDirectory());
+    assertEquals(DirectParquetStage.COMMITTER, done.committer());
+    assertSmallDatasetEquality(read(spark.staging()).orderBy("id"), read(root("here")).orderBy("id"));
+    ParquetMetadata s = footers(spark.staging()).values().iterator().next();
+    for (ParquetMetadata d : footers(root("here")).values()) {
+      assertEquals(s.getFileMetaData().getSchema(), d.getFileMetaData().getSchema(), "the same Parquet schema");
+      assertEquals(s.getFileMetaData().getKeyValueMetaData(), d.getFileMetaData().getKeyValueMetaData());
+    }
+    assertFalse(Files.exists(Path.of(java.net.URI.create(root("here") + "/_staging/owner=" + OWNER))), "published: no staging left");
+
+    // A count that differs from the accounts publishes nothing, and a source that fails leaves nothing behind.
+    RunFailedException wrong = assertThrows(RunFailedException.class,
+        () -> writer.replaceRows(target(root("wrong"), Map.of()), sink -> sink.accept(new PipeDecoder(null)
+            .decode("object", 1, 0, "id-1|1|n|2026-11-01|9", null)), 2, "run-w", () -> { }));
+    assertTrue(wrong.getMessage().contains("wrote 1 rows but the run's accounts expect 2"), wrong.getMessage());
+    IllegalStateException broken = assertThrows(IllegalStateException.class,
+        () -> writer.replaceRows(target(root("broken"), Map.of()), sink -> {
+          sink.accept(new PipeDecoder(null).decode("object", 1, 0, "id-1|1|n|2026-11-01|9", null));
+          throw new IllegalStateException("the source broke");
+        }, 1, "run-b", () -> { }));
+    assertEquals("the source broke", broken.getMessage());
+    assertEquals(Set.of(), names(root("broken")), "the writer deleted the file it had begun");
   }
 
   @Test
