@@ -77,10 +77,16 @@ public final class IngestJob {
    */
   static final int MAX_ID_HASHES_PER_OBJECT = 2_000_000;
   /**
-   * Most repeated event_ids whose later copies a second single pass drops (each hash, 8 bytes, and its first
-   * object go to every task); past it, the two passes, whose dedup joins the duplicated ids.
+   * Driver heap set aside per repeated event_id that a second single pass drops: its hash and first object go to
+   * every task, and each object that meets it hands its event_id back, all held on the driver at once for the
+   * check against hash clashes (about 200 bytes an id, counted: the hash, the object's name shared, each of two
+   * objects' id string and its index); the rest is headroom. Measured with a 1 GiB heap: a whole object of 444,445
+   * records delivered twice in a 4M-record hour took the second single pass with at most 492 MB live after a full
+   * collection. Past {@link #maxRepeatedIds} ids, the two passes, whose dedup joins the duplicated ids.
    */
-  static final int MAX_REPEATED_IDS = 100_000;
+  static final long DRIVER_BYTES_PER_REPEATED_ID = 2048;
+  /** The least limit on repeated ids, whatever the heap. */
+  static final int MIN_REPEATED_IDS = 100_000;
   /** Most duplicated event_ids joined back by broadcast (about 100 bytes each). */
   static final long BROADCAST_DUPLICATES = 500_000;
   private final SparkSession spark;
@@ -89,7 +95,7 @@ public final class IngestJob {
   private final Optional<byte[]> hmacKey;
   private final Consumer<String> progress;
   private int idHashesPerObject = MAX_ID_HASHES_PER_OBJECT;
-  private int maxRepeatedIds = MAX_REPEATED_IDS;
+  private int maxRepeatedIds = maxRepeatedIds(Runtime.getRuntime().maxMemory());
   private int maxRejectedPerTask = MAX_REJECTED_PER_TASK;
   private long maxRejectedBytesPerTask = MAX_REJECTED_BYTES_PER_TASK;
 
@@ -115,7 +121,7 @@ public final class IngestJob {
     return this;
   }
 
-  /** This job with another limit on the repeated event_ids a second single pass drops ({@value #MAX_REPEATED_IDS}), for tests. */
+  /** This job with another limit on the repeated event_ids a second single pass drops ({@link #maxRepeatedIds}), for tests. */
   IngestJob withMaxRepeatedIds(int limit) {
     this.maxRepeatedIds = limit;
     return this;
@@ -263,7 +269,7 @@ public final class IngestJob {
    * one column read back), and only then published. An hour whose event_ids repeat (Firehose retries deliver
    * records twice) is staged once more, the decoder dropping the later copies itself ({@link RepeatedIds}):
    * two single passes, no shuffle. Empty when the hour needs the two passes after all (more repeated ids than
-   * {@value #MAX_REPEATED_IDS}, a hash clash): the staging is dropped, nothing shows. A Parquet table is staged
+   * {@link #maxRepeatedIds}, a hash clash): the staging is dropped, nothing shows. A Parquet table is staged
    * by the direct write ({@code writer = direct}, {@link HourPartitionWriter#stageRecords}): the decoder's rows
    * straight into Spark's Parquet writer, no query around it.
    */
@@ -437,6 +443,15 @@ public final class IngestJob {
    */
   private Dataset<Row> fewerFiles(Dataset<Row> rows, HourInput input) {
     return rows.coalesce(writeTasks(input));
+  }
+
+  /**
+   * Most repeated event_ids a second single pass drops with a driver heap of {@code maxHeapBytes}: a whole Firehose
+   * object delivered twice repeats every id in it (125,000 in an object of the 1M-record benchmark hour). 1 GiB
+   * gives about 500,000.
+   */
+  static int maxRepeatedIds(long maxHeapBytes) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_REPEATED_IDS, maxHeapBytes / DRIVER_BYTES_PER_REPEATED_ID));
   }
 
   private int writeTasks(HourInput input) {

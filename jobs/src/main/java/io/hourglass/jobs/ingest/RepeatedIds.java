@@ -2,9 +2,7 @@ package io.hourglass.jobs.ingest;
 
 import java.io.Serializable;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.spark.SparkContext;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -28,13 +26,13 @@ final class RepeatedIds implements Serializable {
   private final long[] hashes;
   /** The object holding the first record of each hash (shared String instances, serialized once each). */
   private final String[] firstObject;
-  private final CollectionAccumulator<Map<Integer, String>> idsSeen;
+  private final CollectionAccumulator<MetIds> idsSeen;
   /** Per task: whether the first record of each hash was met, and the event_id met under it. */
   private transient boolean[] kept;
   private transient String[] idOf;
   private transient boolean clash;
 
-  private RepeatedIds(long[] hashes, String[] firstObject, CollectionAccumulator<Map<Integer, String>> idsSeen) {
+  private RepeatedIds(long[] hashes, String[] firstObject, CollectionAccumulator<MetIds> idsSeen) {
     this.hashes = hashes;
     this.firstObject = firstObject;
     this.idsSeen = idsSeen;
@@ -115,32 +113,47 @@ final class RepeatedIds implements Serializable {
     return true;
   }
 
+  /**
+   * The event_ids one object met under listed hashes: {@code at[i]} is the hash's index, {@code ids[i]} the id
+   * (arrays rather than a map: a whole object delivered twice lists every one of its ids, and the driver holds
+   * them all at once); {@code clash} when the object met two ids under one hash itself.
+   */
+  record MetIds(int[] at, String[] ids, boolean clash) implements Serializable {}
+
   /** In a task, at its end (after each object): hands over the event_ids met under listed hashes. */
   void handOver() {
     if (idOf == null) {
       return;
     }
-    Map<Integer, String> seen = new HashMap<>();
-    for (int k = 0; k < idOf.length; k++) {
+    int met = 0;
+    for (String id : idOf) {
+      met += id == null ? 0 : 1;
+    }
+    int[] at = new int[met];
+    String[] ids = new String[met];
+    for (int k = 0, i = 0; k < idOf.length; k++) {
       if (idOf[k] != null) {
-        seen.put(k, idOf[k]);
+        at[i] = k;
+        ids[i++] = idOf[k];
       }
     }
-    if (clash) {
-      seen.put(-1, ""); // a clash inside the task, whatever the other tasks met
-    }
-    idsSeen.add(seen);
+    idsSeen.add(new MetIds(at, ids, clash));
     idOf = new String[hashes.length]; // the next object's ids are handed over on their own
     clash = false;
   }
 
   /** On the driver, after the second pass: whether a listed hash was met with two different event_ids. */
   boolean clashed() {
-    Map<Integer, String> all = new HashMap<>();
-    for (Map<Integer, String> part : idsSeen.value()) {
-      for (Map.Entry<Integer, String> e : part.entrySet()) {
-        String before = all.putIfAbsent(e.getKey(), e.getValue());
-        if (e.getKey() < 0 || before != null && !before.equals(e.getValue())) {
+    String[] idOfHash = new String[hashes.length];
+    for (MetIds part : idsSeen.value()) {
+      if (part.clash()) {
+        return true;
+      }
+      for (int i = 0; i < part.at().length; i++) {
+        String before = idOfHash[part.at()[i]];
+        if (before == null) {
+          idOfHash[part.at()[i]] = part.ids()[i];
+        } else if (!before.equals(part.ids()[i])) {
           return true;
         }
       }

@@ -113,6 +113,37 @@ class IngestJobTest {
     assertEquals(a.written(), f.table(H).select("event_id").distinct().count(), "no duplicate event_id in the table");
   }
 
+  @Test
+  void aWholeObjectDeliveredTwiceIsDroppedByTheSecondSinglePass() throws IOException {
+    IngestFixture f = new IngestFixture(dir, TableFormat.PARQUET);
+    GeneratedHour g = f.generate(H, 3000, false, 41);
+    Path first = Path.of(java.net.URI.create(g.files().get(0)));
+    // Delivered again under a later name, as a Firehose retry of the S3 delivery would: every id in it repeats.
+    Path again = first.resolveSibling("web-events-1-2026-11-20-10-59-59-00000000-0000-4000-8000-000000000000.gz");
+    Files.copy(first, again);
+    long copies;
+    try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(first))) {
+      copies = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().count();
+    }
+
+    RunManifest.Accounts a = f.job().run(H).manifest().orElseThrow().records();
+    assertTrue(f.progress.contains(copies + " event_ids repeat: staging the hour again without their later copies"),
+        f.progress.toString());
+    assertEquals(3000 + copies, a.read());
+    assertEquals(copies, a.duplicates());
+    assertEquals(3000, a.written());
+    assertEquals(3000, f.table(H).select("event_id").distinct().count());
+    assertEquals(0, f.table(H).where(col("source_file").endsWith(again.getFileName().toString())).count(),
+        "the later object's copies are the ones dropped");
+  }
+
+  @Test
+  void theLimitOnRepeatedIdsGrowsWithTheDriversHeap() {
+    assertEquals(524_288, IngestJob.maxRepeatedIds(1L << 30), "1 GiB");
+    assertEquals(8 * 524_288, IngestJob.maxRepeatedIds(8L << 30));
+    assertEquals(IngestJob.MIN_REPEATED_IDS, IngestJob.maxRepeatedIds(64L << 20), "never below the floor");
+  }
+
   @ParameterizedTest
   @EnumSource(value = TableFormat.class, names = {"PARQUET", "AVRO"}) // the direct write, and Spark's writer
   void rejectedRecordsPastATasksBoundAreSpilledAndAllQuarantinedInOnePass(TableFormat format) throws IOException {
