@@ -164,27 +164,45 @@ final class DirectParquetStage {
   }
 
   /**
-   * The objects split into {@code tasks} groups of about equal bytes: each object, largest first, goes to the
-   * group with the fewest bytes so far (the largest objects start first, and no task is left with two large ones).
+   * The objects split into at most {@code tasks} groups of consecutive objects in name order, each read in that
+   * order, with the largest group's bytes as small as such a split allows. Consecutive, because a record a
+   * producer sends again lands in the same object or the next, and a task that reads both in name order finds the
+   * later copy itself (the decoder's window of recent ids); Firehose objects are about equal in size, so the
+   * groups are about equal too.
    */
   static List<List<String>> groups(List<InputFile> files, int tasks) {
-    int n = Math.max(1, Math.min(tasks, files.size()));
-    List<List<String>> groups = new ArrayList<>(n);
-    long[] bytes = new long[n];
-    for (int i = 0; i < n; i++) {
-      groups.add(new ArrayList<>());
-    }
-    List<InputFile> bySize = new ArrayList<>(files);
-    bySize.sort(Comparator.comparingLong(InputFile::bytes).reversed());
-    for (InputFile f : bySize) {
-      int least = 0;
-      for (int i = 1; i < n; i++) {
-        if (bytes[i] < bytes[least]) {
-          least = i;
-        }
+    List<InputFile> byName = new ArrayList<>(files);
+    byName.sort(Comparator.comparing(InputFile::path));
+    int n = Math.max(1, Math.min(tasks, byName.size()));
+    long lo = byName.stream().mapToLong(InputFile::bytes).max().orElse(0);
+    long hi = byName.stream().mapToLong(InputFile::bytes).sum();
+    while (lo < hi) { // the least bound on a group's bytes that n consecutive groups can keep
+      long mid = lo + (hi - lo) / 2;
+      if (split(byName, mid).size() <= n) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
       }
-      groups.get(least).add(f.path());
-      bytes[least] += f.bytes();
+    }
+    return split(byName, lo);
+  }
+
+  /** Consecutive groups, each filled while it stays within {@code bound} bytes (at least one object each). */
+  private static List<List<String>> split(List<InputFile> byName, long bound) {
+    List<List<String>> groups = new ArrayList<>();
+    List<String> current = new ArrayList<>();
+    long bytes = 0;
+    for (InputFile f : byName) {
+      if (!current.isEmpty() && bytes + f.bytes() > bound) {
+        groups.add(current);
+        current = new ArrayList<>();
+        bytes = 0;
+      }
+      current.add(f.path());
+      bytes += f.bytes();
+    }
+    if (!current.isEmpty() || groups.isEmpty()) {
+      groups.add(current);
     }
     return groups;
   }

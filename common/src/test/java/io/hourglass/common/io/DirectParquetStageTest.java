@@ -245,6 +245,27 @@ class DirectParquetStageTest {
   }
 
   @Test
+  void tasksReadConsecutiveObjectsInNameOrderWithTheLargestGroupAsSmallAsThatAllows() {
+    List<InputFile> eight = new ArrayList<>();
+    for (int i = 7; i >= 0; i--) { // listed out of order
+      eight.add(new InputFile("s3://raw/obj-" + i, 100 + i));
+    }
+    assertEquals(List.of(List.of("s3://raw/obj-0", "s3://raw/obj-1", "s3://raw/obj-2", "s3://raw/obj-3"),
+        List.of("s3://raw/obj-4", "s3://raw/obj-5", "s3://raw/obj-6", "s3://raw/obj-7")), DirectParquetStage.groups(eight, 2));
+    assertEquals(8, DirectParquetStage.groups(eight, 8).size());
+    assertEquals(8, DirectParquetStage.groups(eight, 20).size(), "never more groups than objects");
+
+    List<InputFile> oneLarge = new ArrayList<>(List.of(new InputFile("s3://raw/a", 1000)));
+    for (int i = 0; i < 9; i++) {
+      oneLarge.add(new InputFile("s3://raw/b" + i, 100));
+    }
+    List<List<String>> g = DirectParquetStage.groups(oneLarge, 2);
+    assertEquals(List.of("s3://raw/a"), g.get(0), "the large object alone, the nine small ones together (900 bytes)");
+    assertEquals(9, g.get(1).size());
+    assertEquals(List.of(List.of()), DirectParquetStage.groups(List.of(), 2), "no object: one empty group");
+  }
+
+  @Test
   void aFailedTaskLeavesNoneOfItsFilesAndTheNextRunStartsClean() throws IOException {
     HourInput input = input("raw", 600, 1, List.of("fail"));
     Target target = target(root("t"), Map.of());
@@ -253,9 +274,10 @@ class DirectParquetStageTest {
     assertTrue(failed.getMessage().contains("decoder failed on purpose"), failed.getMessage());
     String staging = root("t") + "/_staging/owner=" + OWNER + "/run-1";
     Set<String> left = names(staging);
-    // object-1, the largest, went to task 0, which failed after writing rows and deleted its own files; those of
-    // the tasks that finished stay, uncommitted, until the next run of the hour clears the staging folder.
-    assertTrue(left.stream().noneMatch(f -> f.contains("part-00000-")), left.toString());
+    // object-1 went to task 1 (tasks read consecutive objects in name order), which failed after writing rows and
+    // deleted its own files; those of the tasks that finished stay, uncommitted, until the next run of the hour
+    // clears the staging folder.
+    assertTrue(left.stream().noneMatch(f -> f.contains("part-00001-")), left.toString());
 
     HourInput fixed = input("raw-fixed", 600, 1, List.of());
     Staged again = writer.stageRecords(target, fixed, new PipeDecoder(null), 3, "run-2");

@@ -95,6 +95,11 @@ public final class WebEventDecoder implements RecordDecoder {
   private static final UTF8String OK = UTF8String.fromString(Status.OK);
   private static final long MICROS_PER_DAY = 86_400_000_000L;
   private static final long MICROS_PER_HOUR = 3_600_000_000L;
+  /**
+   * Accepted event_ids a task keeps to drop later copies on the spot ({@link RecentIds}): about 6 MB. A Firehose
+   * producer's retry sends a record again seconds later, into the same object or the next.
+   */
+  private static final int RECENT_IDS = 65_536;
   /** Entries the per-task HMAC cache holds before it starts over: about 2 MB. */
   private static final int MAX_CACHED_HMACS = 8192;
 
@@ -153,6 +158,8 @@ public final class WebEventDecoder implements RecordDecoder {
   private transient String acceptedId;
   /** The object of the record last decoded. */
   private transient String currentObject;
+  /** With a side survey: the ids this task accepted last, whose later copies it drops on the spot. */
+  private transient RecentIds recent;
   private transient TimestampFormatter day;
   private transient long dayNumber;
   private transient UTF8String dayText;
@@ -339,7 +346,8 @@ public final class WebEventDecoder implements RecordDecoder {
     }
     currentObject = sourceFile;
     long idHash = ok && (side != null || repeats != null) ? SideSurvey.hash64(acceptedId) : 0;
-    if (ok && repeats != null && repeats.laterCopy(sourceFile, acceptedId, idHash)) {
+    if (ok && side != null && recentIds().laterCopy(sourceFileUtf8(sourceFile), acceptedId, idHash)
+        || ok && repeats != null && repeats.laterCopy(sourceFile, acceptedId, idHash)) {
       status = Status.DUPLICATE;
       ok = false;
     }
@@ -480,6 +488,13 @@ public final class WebEventDecoder implements RecordDecoder {
     row[iDt] = dt(time);
     row[iHour] = (int) (Math.floorMod(time, MICROS_PER_DAY) / MICROS_PER_HOUR); // hour(event_time) in UTC, as Spark's getHours
     return Status.OK;
+  }
+
+  private RecentIds recentIds() {
+    if (recent == null) {
+      recent = new RecentIds(RECENT_IDS);
+    }
+    return recent;
   }
 
   private UTF8String sourceFileUtf8(String file) {

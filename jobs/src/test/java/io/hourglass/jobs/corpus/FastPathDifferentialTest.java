@@ -116,7 +116,9 @@ class FastPathDifferentialTest {
     Files.writeString(folder.resolve("z-object.json"), line("y", "z-1") + line("z", "z-2"));
 
     Result fast = compare(raw, hour, List.of());
-    assertTrue(fast.progress().stream().anyMatch(l -> l.contains("3 event_ids repeat: staging the hour again")), fast.progress().toString());
+    // Two tasks read a-object, then m-object and z-object (consecutive objects in name order): the second drops the
+    // later copies of y (m-3, z-1) and of x (m-last) on the spot, so only x and z repeat across tasks.
+    assertTrue(fast.progress().stream().anyMatch(l -> l.contains("2 event_ids repeat: staging the hour again")), fast.progress().toString());
     List<String> kept = fast.table().stream().filter(r -> !r.contains("filler")).toList();
     assertEquals(3, kept.size(), kept.toString());
     assertTrue(kept.stream().anyMatch(r -> r.contains("\"event_id\":\"x\"") && r.contains("\"event_type\":\"a-2\"")), kept.toString());

@@ -138,6 +138,32 @@ class IngestJobTest {
   }
 
   @Test
+  void copiesWithinAnObjectAreDroppedInTheSinglePass() throws IOException {
+    IngestFixture f = new IngestFixture(dir, TableFormat.PARQUET);
+    GeneratedHour g = f.generate(H, 3000, false, 42);
+    for (String file : g.files()) { // a producer's retries: two records of each object sent again, further down it
+      Path p = Path.of(java.net.URI.create(file));
+      List<String> lines;
+      try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(p))) {
+        lines = new java.util.ArrayList<>(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
+      }
+      lines.add(700, lines.get(10));
+      lines.add(lines.get(20));
+      try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(p))) {
+        out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+
+    RunManifest.Accounts a = f.job().run(H).manifest().orElseThrow().records();
+    assertTrue(f.progress.stream().noneMatch(l -> l.contains("event_ids repeat")), "no second pass: " + f.progress);
+    assertEquals(3006, a.read());
+    assertEquals(6, a.duplicates());
+    assertEquals(3000, a.written());
+    assertEquals(3000, f.table(H).count());
+    assertEquals(3000, f.table(H).select("event_id").distinct().count());
+  }
+
+  @Test
   void theLimitOnRepeatedIdsGrowsWithTheDriversHeap() {
     assertEquals(524_288, IngestJob.maxRepeatedIds(1L << 30), "1 GiB");
     assertEquals(8 * 524_288, IngestJob.maxRepeatedIds(8L << 30));

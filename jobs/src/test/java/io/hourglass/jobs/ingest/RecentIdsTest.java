@@ -1,0 +1,72 @@
+package io.hourglass.jobs.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.spark.unsafe.types.UTF8String;
+import org.junit.jupiter.api.Test;
+
+/** The window of recent ids: a copy is dropped on the spot only when the dedup's rule says it is the later one. */
+class RecentIdsTest {
+  private static final UTF8String A = UTF8String.fromString("s3://raw/h/obj-a");
+  private static final UTF8String B = UTF8String.fromString("s3://raw/h/obj-b");
+
+  private static boolean copy(RecentIds w, UTF8String object, String id) {
+    return w.laterCopy(object, id, SideSurvey.hash64(id));
+  }
+
+  @Test
+  void aLaterLineOfTheSameObjectOrALaterNamedObjectIsACopy() {
+    RecentIds w = new RecentIds(100);
+    assertFalse(copy(w, A, "e1"));
+    assertTrue(copy(w, A, "e1"), "the same object, a later line");
+    assertTrue(copy(w, B, "e1"), "an object named after the one it was met in");
+    assertFalse(copy(w, B, "e2"));
+    assertEquals(2, w.size());
+  }
+
+  @Test
+  void anIdMetFirstInALaterNamedObjectIsLeftToTheHashesAndItsLesserObjectRemembered() {
+    RecentIds w = new RecentIds(100);
+    assertFalse(copy(w, B, "e1"), "read first");
+    assertFalse(copy(w, A, "e1"), "obj-a is named first: this copy is the one kept, the one in obj-b was already written");
+    assertTrue(copy(w, A, "e1"), "a further copy in obj-a is a later one");
+    assertTrue(copy(w, B, "e1"));
+  }
+
+  @Test
+  void theObjectOrderIsSparksUtf8OrderNotJavas() {
+    // U+1F600 (a surrogate pair, 0xD83D...) sorts before U+FF5E in Java's UTF-16 order, after it as UTF-8 bytes
+    // (F0 9F... against EF BD...), which is how Spark compares strings.
+    UTF8String fullWidth = UTF8String.fromString("s3://raw/h/\uFF5E");
+    UTF8String emoji = UTF8String.fromString("s3://raw/h/\uD83D\uDE00");
+    RecentIds w = new RecentIds(100);
+    assertFalse(copy(w, emoji, "e1"));
+    assertFalse(copy(w, fullWidth, "e1"), "the full-width object is the lesser one as UTF-8 bytes: its copy is kept");
+    assertTrue(copy(w, emoji, "e1"));
+  }
+
+  @Test
+  void differentIdsUnderOneHashAreNotCopies() {
+    RecentIds w = new RecentIds(100);
+    assertFalse(w.laterCopy(A, "e1", 42L));
+    assertFalse(w.laterCopy(A, "e2", 42L), "compared as strings, not by hash");
+    assertTrue(w.laterCopy(A, "e2", 42L));
+    assertTrue(w.laterCopy(A, "e1", 42L));
+  }
+
+  @Test
+  void aFullWindowStartsOverAndForgets() {
+    RecentIds w = new RecentIds(3);
+    for (String id : new String[] {"e1", "e2", "e3"}) {
+      assertFalse(copy(w, A, id));
+    }
+    assertFalse(copy(w, A, "e4"), "the window starts over with e4");
+    assertEquals(1, w.size());
+    assertFalse(copy(w, A, "e1"), "forgotten: left to the hashes");
+    assertTrue(copy(w, A, "e4"));
+    assertThrows(IllegalArgumentException.class, () -> new RecentIds(0));
+  }
+}
