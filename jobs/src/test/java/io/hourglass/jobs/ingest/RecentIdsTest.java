@@ -58,15 +58,28 @@ class RecentIdsTest {
   }
 
   @Test
-  void aFullWindowStartsOverAndForgets() {
+  void anyCopyWithinTheLastCapacityRecordsIsFoundAndOlderOnesAreForgotten() {
     RecentIds w = new RecentIds(3);
-    for (String id : new String[] {"e1", "e2", "e3"}) {
+    for (String id : new String[] {"e1", "e2", "e3", "e4", "e5"}) {
       assertFalse(copy(w, A, id));
     }
-    assertFalse(copy(w, A, "e4"), "the window starts over with e4");
-    assertEquals(1, w.size());
+    assertEquals(5, w.size(), "e1-e3 in the older generation, e4 and e5 in the newer");
+    assertTrue(copy(w, A, "e2"), "within the last three: found in the older generation");
+    assertFalse(copy(w, A, "e6"));
+    assertFalse(copy(w, A, "e7"), "the newer generation (e4-e6) full: it becomes the older, e1-e3 dropped");
+    assertEquals(4, w.size());
     assertFalse(copy(w, A, "e1"), "forgotten: left to the hashes");
     assertTrue(copy(w, A, "e4"));
     assertThrows(IllegalArgumentException.class, () -> new RecentIds(0));
+  }
+
+  @Test
+  void aLesserObjectMetAfterAGenerationChangeIsNotACopy() {
+    RecentIds w = new RecentIds(2);
+    assertFalse(copy(w, B, "e1"));
+    assertFalse(copy(w, B, "e2"));
+    assertFalse(copy(w, B, "e3")); // e1, e2 now the older generation
+    assertFalse(copy(w, A, "e1"), "obj-a is named first: its copy is kept");
+    assertTrue(copy(w, A, "e1"), "and remembered in the newer generation with obj-a");
   }
 }
