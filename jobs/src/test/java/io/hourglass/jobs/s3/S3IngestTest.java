@@ -15,6 +15,7 @@ import io.hourglass.common.io.HourInput;
 import io.hourglass.common.io.RunManifest;
 import io.hourglass.common.io.TableReader;
 import io.hourglass.common.schema.TableSchema;
+import io.hourglass.common.testing.S3Bucket;
 import io.hourglass.common.testing.S3ProxyServer;
 import io.hourglass.common.testing.SparkTestSession;
 import io.hourglass.jobs.generate.GeneratedHour;
@@ -36,9 +37,9 @@ import org.apache.hadoop.fs.statistics.IOStatisticsSupport;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -49,27 +50,19 @@ import org.junit.jupiter.params.provider.EnumSource;
 class S3IngestTest {
   private static final String BUCKET = "hourglass-test";
   private static final byte[] KEY = "s3-test-hmac-key-32-bytes-long!!".getBytes(StandardCharsets.UTF_8);
-  private static S3ProxyServer server;
+  @RegisterExtension
+  static final S3Bucket S3 = new S3Bucket(BUCKET);
   private static SparkSession spark;
   private static Configuration conf;
 
   @BeforeAll
-  static void start() throws IOException {
-    server = S3ProxyServer.start();
+  static void start() {
     spark = SparkTestSession.get();
-    conf = spark.sparkContext().hadoopConfiguration();
-    server.configure(conf);
-    server.createBucket(conf, BUCKET);
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    FileSystem.closeAll(); // S3A instances cached for the bucket point at this server
-    server.close();
+    conf = S3.conf();
   }
 
   private static String uri(String prefix) {
-    return "s3a://" + BUCKET + "/" + prefix;
+    return S3.uri(prefix);
   }
 
   private static IngestJob job(String root, TableFormat format) {
