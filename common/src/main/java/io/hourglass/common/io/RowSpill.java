@@ -210,19 +210,25 @@ public final class RowSpill implements Serializable {
 
   /**
    * Removes a spill folder, recursively (also the leftovers of a run that died before it could), then its
-   * parent if that is left empty; another run's folder beside it keeps the parent.
+   * parent if that is left empty; another run's folder beside it keeps the parent (a parallel backfill's hours
+   * share it: if one of them writes there meanwhile, the parent stays, and that is all).
    */
   public static void deleteFolder(String folder, Configuration conf) {
     Path p = new Path(folder);
+    FileSystem fs;
     try {
-      FileSystem fs = p.getFileSystem(conf);
+      fs = p.getFileSystem(conf);
       fs.delete(p, true);
-      Path parent = p.getParent();
+    } catch (IOException e) {
+      throw new UncheckedIOException("removing spilled rows " + folder + ": " + e.getMessage(), e);
+    }
+    Path parent = p.getParent();
+    try {
       if (parent != null && fs.exists(parent) && fs.listStatus(parent).length == 0) {
         fs.delete(parent, false);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("removing spilled rows " + folder + ": " + e.getMessage(), e);
+    } catch (IOException notEmptyAnyMore) {
+      // another run's folder came meanwhile: the parent is theirs too
     }
   }
 }

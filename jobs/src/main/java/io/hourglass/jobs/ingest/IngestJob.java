@@ -30,6 +30,7 @@ import io.hourglass.common.spark.JobLabels;
 import io.hourglass.common.transform.Quarantine;
 import io.hourglass.common.transform.Status;
 import io.hourglass.common.transform.Transform;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -296,7 +297,11 @@ public final class IngestJob {
       }
       return Optional.of(publishPass(pass, hour, runId, started, input, raw, table, writer, labels));
     } finally {
-      RowSpill.deleteFolder(spillFolder, spark.sparkContext().hadoopConfiguration());
+      try {
+        RowSpill.deleteFolder(spillFolder, spark.sparkContext().hadoopConfiguration());
+      } catch (UncheckedIOException e) { // not worth failing a run that is done, nor hiding why it failed
+        progress.accept("could not remove " + spillFolder + " (" + e.getCause().getMessage() + "); the next run of the hour removes it");
+      }
     }
   }
 

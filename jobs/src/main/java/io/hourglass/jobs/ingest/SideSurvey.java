@@ -80,9 +80,8 @@ public final class SideSurvey implements Serializable {
       counts.put(s, sc.longAccumulator("hourglass records " + s));
     }
     return new SideSurvey(counts, sc.collectionAccumulator("hourglass rejected records"), spill, maxRejectedPerTask,
-        maxBytesPerTask,
-        sc.collectionAccumulator("hourglass accepted event_id hashes"), sc.longAccumulator("hourglass event_ids not hashed"),
-        maxIdsPerObject);
+        maxBytesPerTask, sc.collectionAccumulator("hourglass accepted event_id hashes"),
+        sc.longAccumulator("hourglass event_ids not hashed"), maxIdsPerObject);
   }
 
   /** Keeps the hash ({@link #hash64}) of an accepted record's event_id (in a task). */

@@ -96,7 +96,8 @@ public final class WebEventDecoder implements RecordDecoder {
   private static final long MICROS_PER_DAY = 86_400_000_000L;
   private static final long MICROS_PER_HOUR = 3_600_000_000L;
   /**
-   * Accepted event_ids a task keeps to drop later copies on the spot ({@link RecentIds}): about 6 MB. A Firehose
+   * Accepted event_ids a task keeps to drop later copies on the spot ({@link RecentIds}): up to twice this many in
+   * two generations, about 12 MB with the id strings. A Firehose
    * producer's retry sends a record again seconds later, into the same object or the next.
    */
   private static final int RECENT_IDS = 65_536;
