@@ -121,10 +121,7 @@ class IngestJobTest {
     // Delivered again under a later name, as a Firehose retry of the S3 delivery would: every id in it repeats.
     Path again = first.resolveSibling("web-events-1-2026-11-20-10-59-59-00000000-0000-4000-8000-000000000000.gz");
     Files.copy(first, again);
-    long copies;
-    try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(first))) {
-      copies = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().count();
-    }
+    long copies = gunzippedLines(first).size();
 
     RunManifest.Accounts a = f.job().run(H).manifest().orElseThrow().records();
     assertTrue(f.progress.contains(copies + " event_ids repeat: staging the hour again without their later copies"),
@@ -143,10 +140,7 @@ class IngestJobTest {
     GeneratedHour g = f.generate(H, 3000, false, 42);
     for (String file : g.files()) { // a producer's retries: two records of each object sent again, further down it
       Path p = Path.of(java.net.URI.create(file));
-      List<String> lines;
-      try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(p))) {
-        lines = new java.util.ArrayList<>(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
-      }
+      List<String> lines = new java.util.ArrayList<>(gunzippedLines(p));
       lines.add(700, lines.get(10));
       lines.add(lines.get(20));
       try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(p))) {
@@ -161,6 +155,12 @@ class IngestJobTest {
     assertEquals(3000, a.written());
     assertEquals(3000, f.table(H).count());
     assertEquals(3000, f.table(H).select("event_id").distinct().count());
+  }
+
+  private static List<String> gunzippedLines(Path gz) throws IOException {
+    try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    }
   }
 
   @Test
