@@ -92,7 +92,7 @@ final class RepeatedIds implements Serializable {
    * In a task, for every accepted record in the order of its object: whether it is a later copy of a repeated
    * event_id (to be counted as a duplicate, not written).
    */
-  boolean laterCopy(String sourceFile, String eventId, long hash) {
+  boolean laterCopy(String sourceFile, UTF8String eventId, long hash) {
     int k = Arrays.binarySearch(hashes, hash);
     if (k < 0) {
       return false;
@@ -101,9 +101,10 @@ final class RepeatedIds implements Serializable {
       kept = new boolean[hashes.length];
       idOf = new String[hashes.length];
     }
+    String id = eventId.toString(); // only for a listed hash: every other record skips making a String of its id
     if (idOf[k] == null) {
-      idOf[k] = eventId;
-    } else if (!idOf[k].equals(eventId)) {
+      idOf[k] = id;
+    } else if (!idOf[k].equals(id)) {
       clash = true;
     }
     if (!kept[k] && sourceFile.equals(firstObject[k])) {

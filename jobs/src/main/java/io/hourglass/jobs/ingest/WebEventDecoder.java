@@ -97,7 +97,7 @@ public final class WebEventDecoder implements RecordDecoder {
   private static final long MICROS_PER_HOUR = 3_600_000_000L;
   /**
    * Accepted event_ids a task keeps to drop later copies on the spot ({@link RecentIds}): up to twice this many in
-   * two generations, about 12 MB with the id strings. A Firehose
+   * two generations, about 7 MB (ids of up to 24 bytes; the bytes grow with longer ones). A Firehose
    * producer's retry sends a record again seconds later, into the same object or the next.
    */
   private static final int RECENT_IDS = 65_536;
@@ -155,8 +155,6 @@ public final class WebEventDecoder implements RecordDecoder {
   private transient TimestampFormatter isoSeconds;
   /** The detail of the record just classified (null for ok and blank). */
   private transient String lastDetail;
-  /** The event_id of the record just classified, when accepted. */
-  private transient String acceptedId;
   /** The object of the record last decoded. */
   private transient String currentObject;
   /** With a side survey: the ids this task accepted last, whose later copies it drops on the spot. */
@@ -346,9 +344,11 @@ public final class WebEventDecoder implements RecordDecoder {
       objectDone();
     }
     currentObject = sourceFile;
-    long idHash = ok && (side != null || repeats != null) ? SideSurvey.hash64(acceptedId) : 0;
-    if (ok && side != null && recentIds().laterCopy(sourceFileUtf8(sourceFile), acceptedId, idHash)
-        || ok && repeats != null && repeats.laterCopy(sourceFile, acceptedId, idHash)) {
+    // The accepted record's event_id is in its row as UTF-8 already: hashed and compared from there.
+    UTF8String id = ok ? (UTF8String) row[iEventId] : null;
+    long idHash = ok && (side != null || repeats != null) ? SideSurvey.hash64(id) : 0;
+    if (ok && side != null && recentIds().laterCopy(sourceFileUtf8(sourceFile), id, idHash)
+        || ok && repeats != null && repeats.laterCopy(sourceFile, id, idHash)) {
       status = Status.DUPLICATE;
       ok = false;
     }
@@ -468,9 +468,8 @@ public final class WebEventDecoder implements RecordDecoder {
       return detail(row, Status.FUTURE, "event_time " + isoSeconds().format(time) + " is at or after the window end " + windowEndText);
     }
 
-    acceptedId = fields.get(sEventId);
     if (output == Output.SURVEY) {
-      set(row, iEventId, acceptedId);
+      set(row, iEventId, fields.get(sEventId));
       return Status.OK;
     }
     for (int i = 0; i < copiedSlots.length; i++) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +16,7 @@ class RecentIdsTest {
   private static final UTF8String B = UTF8String.fromString("s3://raw/h/obj-b");
 
   private static boolean copy(RecentIds w, UTF8String object, String id) {
-    return w.laterCopy(object, id, SideSurvey.hash64(id));
+    return w.laterCopy(object, UTF8String.fromString(id), SideSurvey.hash64(id));
   }
 
   @Test
@@ -51,10 +53,10 @@ class RecentIdsTest {
   @Test
   void differentIdsUnderOneHashAreNotCopies() {
     RecentIds w = new RecentIds(100);
-    assertFalse(w.laterCopy(A, "e1", 42L));
-    assertFalse(w.laterCopy(A, "e2", 42L), "compared as strings, not by hash");
-    assertTrue(w.laterCopy(A, "e2", 42L));
-    assertTrue(w.laterCopy(A, "e1", 42L));
+    assertFalse(w.laterCopy(A, UTF8String.fromString("e1"), 42L));
+    assertFalse(w.laterCopy(A, UTF8String.fromString("e2"), 42L), "compared as strings, not by hash");
+    assertTrue(w.laterCopy(A, UTF8String.fromString("e2"), 42L));
+    assertTrue(w.laterCopy(A, UTF8String.fromString("e1"), 42L));
   }
 
   @Test
@@ -81,5 +83,34 @@ class RecentIdsTest {
     assertFalse(copy(w, B, "e3")); // e1, e2 now the older generation
     assertFalse(copy(w, A, "e1"), "obj-a is named first: its copy is kept");
     assertTrue(copy(w, A, "e1"), "and remembered in the newer generation with obj-a");
+  }
+
+  @Test
+  void idsOfAnyLengthAndByteAreHeldExactlyAsTheTableGrows() {
+    RecentIds w = new RecentIds(3_000); // room for the 1,000 ids and the 2,000 others asked about below
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) { // 1,000 ids of 15-180 bytes: past the 72,000 bytes the table starts with
+      ids.add("évt-" + "x".repeat(i % 160) + "-" + i + "-日本");
+    }
+    for (String id : ids) {
+      assertFalse(copy(w, A, id), id);
+    }
+    for (String id : ids) {
+      assertTrue(copy(w, A, id), id);
+      assertFalse(copy(w, A, id + "!"), "a longer id with the same start is another id");
+      assertFalse(copy(w, A, id.substring(0, id.length() - 1)), "and so is a shorter one");
+    }
+  }
+
+  @Test
+  void anIdLongerThanTheLimitIsLeftToTheHashes() {
+    RecentIds w = new RecentIds(100);
+    String longId = "e".repeat(RecentIds.MAX_ID_BYTES + 1);
+    assertFalse(copy(w, A, longId));
+    assertFalse(copy(w, A, longId), "never held, so never dropped on the spot");
+    assertEquals(0, w.size());
+    String atLimit = "e".repeat(RecentIds.MAX_ID_BYTES);
+    assertFalse(copy(w, A, atLimit));
+    assertTrue(copy(w, A, atLimit));
   }
 }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 
@@ -89,10 +90,10 @@ class SideSurveyTest {
     s.endOfObject("s3://raw/h/obj-1"); // read last, named first: its copy of "b" is the one kept
     RepeatedIds r = repeats(s).orElseThrow();
     assertEquals(1, r.size());
-    assertFalse(r.laterCopy("s3://raw/h/obj-3", "c", SideSurvey.hash64("c")), "not repeated");
-    assertTrue(r.laterCopy("s3://raw/h/obj-2", "b", SideSurvey.hash64("b")), "b's first record is in obj-1");
-    assertFalse(r.laterCopy("s3://raw/h/obj-1", "b", SideSurvey.hash64("b")), "the first of b in obj-1 is kept");
-    assertTrue(r.laterCopy("s3://raw/h/obj-1", "b", SideSurvey.hash64("b")), "a second b in obj-1 is a copy");
+    assertFalse(r.laterCopy("s3://raw/h/obj-3", UTF8String.fromString("c"), SideSurvey.hash64("c")), "not repeated");
+    assertTrue(r.laterCopy("s3://raw/h/obj-2", UTF8String.fromString("b"), SideSurvey.hash64("b")), "b's first record is in obj-1");
+    assertFalse(r.laterCopy("s3://raw/h/obj-1", UTF8String.fromString("b"), SideSurvey.hash64("b")), "the first of b in obj-1 is kept");
+    assertTrue(r.laterCopy("s3://raw/h/obj-1", UTF8String.fromString("b"), SideSurvey.hash64("b")), "a second b in obj-1 is a copy");
     r.handOver();
     assertFalse(r.clashed());
   }
@@ -109,8 +110,8 @@ class SideSurveyTest {
     accept(s, "x");
     s.endOfObject(bmp);
     RepeatedIds r = repeats(s).orElseThrow();
-    assertTrue(r.laterCopy(astral, "x", SideSurvey.hash64("x")));
-    assertFalse(r.laterCopy(bmp, "x", SideSurvey.hash64("x")));
+    assertTrue(r.laterCopy(astral, UTF8String.fromString("x"), SideSurvey.hash64("x")));
+    assertFalse(r.laterCopy(bmp, UTF8String.fromString("x"), SideSurvey.hash64("x")));
   }
 
   @Test
@@ -122,10 +123,10 @@ class SideSurveyTest {
     s.endOfObject("o2");
     RepeatedIds r = repeats(s).orElseThrow();
     long h = SideSurvey.hash64("a");
-    assertFalse(r.laterCopy("o1", "a", h));
+    assertFalse(r.laterCopy("o1", UTF8String.fromString("a"), h));
     r.handOver();
     assertFalse(r.clashed(), "one id so far");
-    assertTrue(r.laterCopy("o2", "not-a", h), "as if another id had a's hash");
+    assertTrue(r.laterCopy("o2", UTF8String.fromString("not-a"), h), "as if another id had a's hash");
     r.handOver();
     assertTrue(r.clashed(), "met in two objects: found on the driver");
   }
