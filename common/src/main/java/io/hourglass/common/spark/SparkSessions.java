@@ -18,7 +18,24 @@ public final class SparkSessions {
   private static final String CLOUD_COMMIT_PROTOCOL = "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol";
   private static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
 
+  /** Whether this process asked for a session here (read without touching Spark: see {@link #stopIfStarted}). */
+  private static volatile boolean asked;
+
   private SparkSessions() {}
+
+  /**
+   * Stops the session a command of this process started, if any. A command that never started one (help,
+   * status, size, ddl) does not load Spark at all: asking Spark for its default session initialises Spark's
+   * utilities, 0.4 s of every such command.
+   */
+  public static void stopIfStarted() {
+    if (asked) {
+      SparkSession.getDefaultSession().foreach(s -> {
+        s.stop();
+        return null;
+      });
+    }
+  }
 
   /** The session for a job: Spark settings plus, when the catalog is enabled, Hive support. */
   public static SparkSession getOrCreate(String appName, Settings settings) {
@@ -92,6 +109,7 @@ public final class SparkSessions {
     for (Map.Entry<String, String> e : settings.conf().entrySet()) {
       builder.config(e.getKey(), e.getValue());
     }
+    asked = true;
     return builder.getOrCreate();
   }
 

@@ -3,11 +3,11 @@ package io.hourglass.jobs.cli;
 import io.hourglass.common.BuildInfo;
 import io.hourglass.common.RunFailedException;
 import io.hourglass.common.config.BadConfigException;
+import io.hourglass.common.spark.SparkSessions;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,10 +59,7 @@ public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
     int code = new Main(System.getenv(), System.out, System.err).execute(args);
-    SparkSession.getDefaultSession().foreach(s -> {
-      s.stop();
-      return null;
-    });
+    SparkSessions.stopIfStarted();
     System.exit(code);
   }
 
