@@ -174,4 +174,21 @@ class MainTest {
     assertTrue(m.records().balanced());
     assertTrue(m.records().quarantined() > 0 && m.records().duplicates() > 0 && m.records().blankLines() > 0);
   }
+
+  /**
+   * A command that needs no Spark does not load it, not even as the process exits (where Main stops a session a
+   * command started): asking Spark for its default session initialised its utilities, 0.4 s of every such command.
+   */
+  @Test
+  void aCommandWithoutSparkNeverInitialisesSpark() throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xlog:class+init=info:stdout", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--version"));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    assertTrue(out.contains("hourglass "), out);
+    assertTrue(out.contains("io.hourglass.jobs.cli.Main"), "the class-initialisation log is there to read: " + out);
+    assertFalse(out.contains("org.apache.spark."), "Spark initialised:\n"
+        + out.lines().filter(l -> l.contains("org.apache.spark.")).limit(5).reduce("", (a, b) -> a + b + "\n"));
+  }
 }
