@@ -20,7 +20,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * copy within the last {@code capacity} accepted records is found, and memory stays bounded (a copy further back
  * is left to the hashes). One per task, not thread-safe.
  *
- * <p>The tables hold no object per id: ids are copied into one byte array per generation, and slots are ints. A
+ * <p>The tables hold no object per id: ids are copied into one byte array per generation, a slot's other fields
+ * are ints, and its object is one of the few the task reads (the decoder's one instance per object). A
  * window of ids kept as objects lives through several young collections (65,536 ids are 10-15 MB of records
  * read), and the collector copied them from one survivor space to the next each time: measured on the 5M hour,
  * 1.1 s more of collection pauses than without the window. Primitive arrays are promoted once and not traced.
@@ -34,11 +35,6 @@ final class RecentIds {
   private final int capacity;
   private Table newer;
   private Table older;
-  /** The objects met, each once; a slot holds its object's index here. */
-  private UTF8String[] objects = new UTF8String[8];
-  private int objectCount;
-  private UTF8String lastObject;
-  private int lastObjectIndex;
 
   RecentIds(int capacity) {
     if (capacity < 1) {
@@ -56,18 +52,17 @@ final class RecentIds {
     if (id.numBytes() > MAX_ID_BYTES) {
       return false;
     }
-    int ix = objectIndex(object);
     int at = newer.find(id, hash);
     if (at >= 0) {
-      if (objects[newer.object[at]].compareTo(object) <= 0) {
+      if (newer.object[at].compareTo(object) <= 0) {
         return true;
       }
-      newer.object[at] = ix; // met first in an object named after this one: this copy comes first by the rule
+      newer.object[at] = object; // met first in an object named after this one: this copy comes first by the rule
       return false;
     }
     if (older != null) {
       int old = older.find(id, hash);
-      if (old >= 0 && objects[older.object[old]].compareTo(object) <= 0) {
+      if (old >= 0 && older.object[old].compareTo(object) <= 0) {
         return true;
       }
     }
@@ -76,33 +71,13 @@ final class RecentIds {
       older = newer;
       newer = emptied == null ? new Table(capacity) : emptied.clear();
     }
-    newer.add(ix, id, hash);
+    newer.add(object, id, hash);
     return false;
   }
 
   /** Ids held, both generations. */
   int size() {
     return newer.size + (older == null ? 0 : older.size);
-  }
-
-  /** The index of {@code object} among those met (a task reads its objects one after another, so mostly the last). */
-  private int objectIndex(UTF8String object) {
-    if (object == lastObject) {
-      return lastObjectIndex;
-    }
-    int ix = 0;
-    while (ix < objectCount && !objects[ix].equals(object)) {
-      ix++;
-    }
-    if (ix == objectCount) {
-      if (objectCount == objects.length) {
-        objects = Arrays.copyOf(objects, 2 * objectCount);
-      }
-      objects[objectCount++] = object;
-    }
-    lastObject = object;
-    lastObjectIndex = ix;
-    return ix;
   }
 
   /**
@@ -115,8 +90,8 @@ final class RecentIds {
     /** Where each slot's id starts in {@link #bytes}, and its length. */
     final int[] start;
     final int[] length;
-    /** Each slot's object, as its index in {@link RecentIds#objects}. */
-    final int[] object;
+    /** Each slot's object: the least-named one its id was met in. */
+    final UTF8String[] object;
     byte[] bytes;
     int used;
     int size;
@@ -126,7 +101,7 @@ final class RecentIds {
       this.tags = new int[slots];
       this.start = new int[slots];
       this.length = new int[slots];
-      this.object = new int[slots];
+      this.object = new UTF8String[slots];
       this.bytes = new byte[(int) Math.min(1 << 24, 24L * capacity)]; // grows when the ids are longer (never past 2^31: see add)
     }
 
@@ -143,7 +118,7 @@ final class RecentIds {
       return -1;
     }
 
-    void add(int objectIndex, UTF8String id, long hash) {
+    void add(UTF8String object, UTF8String id, long hash) {
       int n = id.numBytes();
       if (used + n > bytes.length) { // at most capacity * MAX_ID_BYTES in all
         bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, used + n));
@@ -157,13 +132,14 @@ final class RecentIds {
       tags[at] = tag(hash);
       start[at] = used;
       length[at] = n;
-      object[at] = objectIndex;
+      this.object[at] = object;
       used += n;
       size++;
     }
 
     Table clear() {
       Arrays.fill(tags, 0);
+      Arrays.fill(object, null);
       used = 0;
       size = 0;
       return this;

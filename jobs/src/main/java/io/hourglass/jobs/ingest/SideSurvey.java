@@ -137,11 +137,6 @@ public final class SideSurvey implements Serializable {
   }
 
   /** Two 32-bit murmur3 hashes of the UTF-8 bytes, with different seeds, as one 64-bit value. */
-  static long hash64(String s) {
-    return hash64(UTF8String.fromString(s));
-  }
-
-  /** {@link #hash64(String)} of the text {@code u} holds, for a caller that has it as UTF-8 already. */
   static long hash64(UTF8String u) {
     int h1 = Murmur3_x86_32.hashUnsafeBytes(u.getBaseObject(), u.getBaseOffset(), u.numBytes(), 42);
     int h2 = Murmur3_x86_32.hashUnsafeBytes(u.getBaseObject(), u.getBaseOffset(), u.numBytes(),

@@ -16,7 +16,8 @@ class RecentIdsTest {
   private static final UTF8String B = UTF8String.fromString("s3://raw/h/obj-b");
 
   private static boolean copy(RecentIds w, UTF8String object, String id) {
-    return w.laterCopy(object, UTF8String.fromString(id), SideSurvey.hash64(id));
+    UTF8String utf8 = UTF8String.fromString(id);
+    return w.laterCopy(object, utf8, SideSurvey.hash64(utf8));
   }
 
   @Test

@@ -69,7 +69,7 @@ class SideSurveyTest {
 
   private static void accept(SideSurvey s, String... ids) {
     for (String id : ids) {
-      s.accepted(SideSurvey.hash64(id));
+      s.accepted(SideSurvey.hash64(UTF8String.fromString(id)));
     }
   }
 
@@ -90,10 +90,10 @@ class SideSurveyTest {
     s.endOfObject("s3://raw/h/obj-1"); // read last, named first: its copy of "b" is the one kept
     RepeatedIds r = repeats(s).orElseThrow();
     assertEquals(1, r.size());
-    assertFalse(r.laterCopy("s3://raw/h/obj-3", UTF8String.fromString("c"), SideSurvey.hash64("c")), "not repeated");
-    assertTrue(r.laterCopy("s3://raw/h/obj-2", UTF8String.fromString("b"), SideSurvey.hash64("b")), "b's first record is in obj-1");
-    assertFalse(r.laterCopy("s3://raw/h/obj-1", UTF8String.fromString("b"), SideSurvey.hash64("b")), "the first of b in obj-1 is kept");
-    assertTrue(r.laterCopy("s3://raw/h/obj-1", UTF8String.fromString("b"), SideSurvey.hash64("b")), "a second b in obj-1 is a copy");
+    assertFalse(laterCopy(r, "s3://raw/h/obj-3", "c"), "not repeated");
+    assertTrue(laterCopy(r, "s3://raw/h/obj-2", "b"), "b's first record is in obj-1");
+    assertFalse(laterCopy(r, "s3://raw/h/obj-1", "b"), "the first of b in obj-1 is kept");
+    assertTrue(laterCopy(r, "s3://raw/h/obj-1", "b"), "a second b in obj-1 is a copy");
     r.handOver();
     assertFalse(r.clashed());
   }
@@ -110,8 +110,8 @@ class SideSurveyTest {
     accept(s, "x");
     s.endOfObject(bmp);
     RepeatedIds r = repeats(s).orElseThrow();
-    assertTrue(r.laterCopy(astral, UTF8String.fromString("x"), SideSurvey.hash64("x")));
-    assertFalse(r.laterCopy(bmp, UTF8String.fromString("x"), SideSurvey.hash64("x")));
+    assertTrue(laterCopy(r, astral, "x"));
+    assertFalse(laterCopy(r, bmp, "x"));
   }
 
   @Test
@@ -122,7 +122,7 @@ class SideSurveyTest {
     accept(s, "a");
     s.endOfObject("o2");
     RepeatedIds r = repeats(s).orElseThrow();
-    long h = SideSurvey.hash64("a");
+    long h = SideSurvey.hash64(UTF8String.fromString("a"));
     assertFalse(r.laterCopy("o1", UTF8String.fromString("a"), h));
     r.handOver();
     assertFalse(r.clashed(), "one id so far");
@@ -156,5 +156,10 @@ class SideSurveyTest {
     }
     past.endOfObject("o");
     assertNull(repeats(past), "101: the answer is left to the staged rows");
+  }
+
+  private static boolean laterCopy(RepeatedIds r, String object, String id) {
+    UTF8String utf8 = UTF8String.fromString(id);
+    return r.laterCopy(object, utf8, SideSurvey.hash64(utf8));
   }
 }
