@@ -1,5 +1,6 @@
 package io.hourglass.common.io;
 
+import io.hourglass.common.spark.SparkSessions;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,10 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
 import org.apache.spark.sql.execution.datasources.OutputWriter;
 import org.apache.spark.sql.execution.datasources.OutputWriterFactory;
-import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetOptions;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetUtils;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.internal.SessionState$;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -47,8 +51,10 @@ import scala.Predef;
 /**
  * The table's Parquet files written straight from the decoder's rows, in one plain Spark job: each task
  * reads its raw objects, decodes every record and hands the row to Spark's own Parquet writer
- * ({@link ParquetFileFormat}'s output writer, set up exactly as {@code DataFrameWriter} sets it up, so the
- * files are the ones Spark would write: same schema, footer metadata, codec and per-column options).
+ * ({@code ParquetFileFormat}'s output writer, set up as {@code DataFrameWriter} sets it up, by the same Spark
+ * code, so the files are the ones Spark would write: same schema, footer metadata, codec and per-column
+ * options). The setup reads the session's settings without building its SQL state, which a job of plain
+ * tasks never needs ({@link SparkSessions#sqlConf}).
  *
  * <p>What it leaves out is the SQL write around that writer: no query to analyse, optimise and compile
  * (about 2 s of a fresh JVM), no copy of every row into an {@code UnsafeRow} for the partition split, no
@@ -150,8 +156,21 @@ final class DirectParquetStage {
     StructType dataSchema = new StructType(Arrays.copyOf(schema.fields(), schema.fields().length - k));
     scala.collection.immutable.Map<String, String> scalaOptions =
         JavaConverters.mapAsScalaMapConverter(target.writeOptions()).asScala().toMap(Predef.$conforms());
-    Job job = Job.getInstance(spark.sessionState().newHadoopConfWithOptions(scalaOptions));
-    OutputWriterFactory factory = new ParquetFileFormat().prepareWrite(spark, job, scalaOptions, dataSchema);
+    // As SessionState.newHadoopConfWithOptions and ParquetFileFormat.prepareWrite do it, from the same settings.
+    SQLConf sqlConf = SparkSessions.sqlConf(spark);
+    Configuration hadoop = SessionState$.MODULE$.newHadoopConf(spark.sparkContext().hadoopConfiguration(), sqlConf);
+    target.writeOptions().forEach((key, value) -> {
+      if (value != null && !key.equals("path") && !key.equals("paths")) {
+        hadoop.set(key, value);
+      }
+    });
+    Job job = Job.getInstance(hadoop);
+    // A file source's options fall back to the active session's settings for these two (read-side) flags, which
+    // would build its SQL state: give them from the same settings.
+    scala.collection.immutable.Map<String, String> parquetOptions = scalaOptions
+        .updated("ignoreCorruptFiles", String.valueOf(sqlConf.ignoreCorruptFiles()))
+        .updated("ignoreMissingFiles", String.valueOf(sqlConf.ignoreMissingFiles()));
+    OutputWriterFactory factory = ParquetUtils.prepareWrite(sqlConf, job, dataSchema, new ParquetOptions(parquetOptions, sqlConf));
     return new Task(new SerializableHadoopConf(job.getConfiguration()), decoder, factory, staging,
         target.partitionColumns(), schema, runId, maxOpenFiles);
   }

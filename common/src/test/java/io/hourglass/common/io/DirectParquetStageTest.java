@@ -11,6 +11,7 @@ import io.hourglass.common.config.Locations;
 import io.hourglass.common.config.TableFormat;
 import io.hourglass.common.io.HourPartitionWriter.Staged;
 import io.hourglass.common.io.HourPartitionWriter.Target;
+import io.hourglass.common.spark.SparkSessions;
 import io.hourglass.common.testing.SparkTestSession;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.SparkException;
@@ -197,6 +199,26 @@ class DirectParquetStageTest {
       }
       assertFalse(dc.get(0).hasDictionaryPage(), "the per-column option reached the writer: no dictionary for id");
       assertTrue(dc.get(2).hasDictionaryPage(), "note keeps its dictionary");
+    }
+  }
+
+  @Test
+  void aSessionsSettingsReachTheDirectWriteWhichBuildsNoSqlState() throws IOException {
+    SparkSession fresh = SparkTestSession.fresh(Map.of("spark.sql.parquet.compression.codec", "zstd"));
+    HourInput input = input("raw", 300, 1, List.of());
+
+    Staged direct = new HourPartitionWriter(fresh).stageRecords(target(root("direct"), Map.of()), input,
+        new PipeDecoder(null), 2, "run-z");
+
+    assertEquals(300, direct.rows());
+    assertFalse(SparkSessions.sqlStateBuilt(fresh), "a job of plain tasks needs no analyser, parser or function registry");
+    Map<String, ParquetMetadata> files = footers(direct.staging());
+    assertFalse(files.isEmpty());
+    for (Map.Entry<String, ParquetMetadata> e : files.entrySet()) {
+      assertTrue(e.getKey().endsWith(".zstd.parquet"), e.getKey());
+      for (ColumnChunkMetaData c : e.getValue().getBlocks().get(0).getColumns()) {
+        assertEquals(CompressionCodecName.ZSTD, c.getCodec(), e.getKey() + " " + c.getPath());
+      }
     }
   }
 

@@ -39,4 +39,14 @@ public final class SparkTestSession {
     }
     return session;
   }
+
+  /**
+   * Another session on the test session's Spark context, as {@code SparkSession.builder().getOrCreate()} makes
+   * one beside a running context: {@code options} are its builder's, and it has no SQL state until asked.
+   */
+  public static SparkSession fresh(Map<String, String> options) {
+    return new SparkSession(get().sparkContext(), scala.Option.empty(), scala.Option.empty(),
+        new org.apache.spark.sql.SparkSessionExtensions(),
+        scala.collection.JavaConverters.mapAsScalaMapConverter(options).asScala().toMap(scala.Predef.$conforms()));
+  }
 }

@@ -94,8 +94,10 @@ public final class WebEventsTransforms {
    * misleading too_late.
    */
   static final String EPOCH_SECONDS = "^\\d{1,11}$";
-  private static final UserDefinedFunction JSON_OBJECT = udf((UDF1<String, Row>) JsonObjects::parse, JsonObjects.TYPE)
-      .withName("json_object");
+  private static final class Udfs {
+    static final UserDefinedFunction JSON_OBJECT = udf((UDF1<String, Row>) JsonObjects::parse, JsonObjects.TYPE)
+        .withName("json_object");
+  }
 
   private WebEventsTransforms() {}
 
@@ -151,7 +153,7 @@ public final class WebEventsTransforms {
   public static Transform parse() {
     return in -> {
       Columns.require(in, "parse", VALUE);
-      return in.withColumn(PARSED, JSON_OBJECT.apply(col(VALUE)))
+      return in.withColumn(PARSED, Udfs.JSON_OBJECT.apply(col(VALUE)))
           .withColumn(FIELDS, col(PARSED).getField(JsonObjects.FIELDS))
           .withColumn(NESTED, col(PARSED).getField(JsonObjects.NESTED))
           .withColumn(PARSE_ERROR, col(PARSED).getField(JsonObjects.ERROR))
@@ -183,7 +185,7 @@ public final class WebEventsTransforms {
       Column time = when(timeRaw.rlike("^-?\\d{1,15}$"), when(not(epochSeconds), timestamp_millis(timeRaw.cast("long"))))
           .otherwise(timeRaw.cast("timestamp"));
       Column propsRaw = field(WebEventColumns.PROPS);
-      Column propsParsed = JSON_OBJECT.apply(propsRaw);
+      Column propsParsed = Udfs.JSON_OBJECT.apply(propsRaw);
 
       Column missingList = concat_ws(", ", REQUIRED.stream()
           .map(f -> when(field(f).isNull().or(field(f).rlike("^\\s*$")), lit(f))).toArray(Column[]::new));

@@ -1,0 +1,48 @@
+package io.hourglass.common.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hourglass.common.testing.SparkTestSession;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.internal.SQLConf;
+import org.junit.jupiter.api.Test;
+import scala.collection.JavaConverters;
+
+/** A session's SQL settings read without building its SQL state, against the settings that state holds. */
+class SparkSessionsTest {
+  private static final SparkSession SPARK = SparkTestSession.get();
+
+  @Test
+  void theSettingsOfASessionWithoutSqlStateAreTheOnesItsStateStartsWith() {
+    SparkSession fresh = SparkTestSession.fresh(Map.of(
+        "spark.sql.parquet.compression.codec", "zstd", "spark.sql.parquet.outputTimestampType", "TIMESTAMP_MILLIS"));
+    assertFalse(SparkSessions.sqlStateBuilt(fresh), "a new session has no SQL state yet");
+
+    SQLConf read = SparkSessions.sqlConf(fresh);
+
+    assertFalse(SparkSessions.sqlStateBuilt(fresh), "reading the settings did not build it");
+    assertEquals("zstd", read.getConfString("spark.sql.parquet.compression.codec"), "the builder's options count");
+    assertEquals("2", read.getConfString("spark.sql.shuffle.partitions"), "and the Spark conf");
+    assertEquals(all(fresh.sessionState().conf()), all(read), "exactly the settings its SQL state starts with");
+    assertTrue(SparkSessions.sqlStateBuilt(fresh));
+  }
+
+  @Test
+  void theSettingsOfASessionWithSqlStateAreItsOwnRunTimeChangesIncluded() {
+    SparkSession fresh = SparkTestSession.fresh(Map.of());
+    fresh.conf().set("spark.sql.parquet.compression.codec", "gzip"); // a run-time change builds the state
+
+    assertTrue(SparkSessions.sqlStateBuilt(fresh));
+    assertEquals("gzip", SparkSessions.sqlConf(fresh).getConfString("spark.sql.parquet.compression.codec"));
+    assertEquals("snappy", SparkSessions.sqlConf(SPARK).getConfString("spark.sql.parquet.compression.codec", "snappy"),
+        "another session's change is not this one's");
+  }
+
+  private static Map<String, String> all(SQLConf conf) {
+    return new TreeMap<>(JavaConverters.mapAsJavaMap(conf.getAllConfs()));
+  }
+}
