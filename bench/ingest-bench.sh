@@ -27,7 +27,7 @@
 # ours with writer = spark), --timeout SECONDS (per run), --stages (one extra untimed run of each Spark
 # engine with the event log on, summarised as jobs and stages; with --repeat 0 only those), --cache DIR,
 # --work DIR, --keep, --report FILE.
-# JVM options for every Java engine: $HOURGLASS_JAVA_OPTS (default "-Xmx1g -XX:+UseParallelGC -XX:InlineSmallCode=500", as ./hourglass).
+# JVM options for every Java engine: $HOURGLASS_JAVA_OPTS (default "-Xmx1g -XX:+UseParallelGC -XX:InlineSmallCode=500 -XX:FreqInlineSize=70", as ./hourglass).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 

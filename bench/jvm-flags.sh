@@ -5,7 +5,7 @@
 #   bench/jvm-flags.sh [--records N[,N...]] [--repeat R] [--files F] [--seed S] -- 'OPTS A' 'OPTS B' ...
 #
 # Each set is given whole, as HOURGLASS_JAVA_OPTS; pass the launcher's default ("-Xmx1g -XX:+UseParallelGC
-# -XX:InlineSmallCode=500") first to compare against it. Records as in ingest-bench (100k, 1M, 5M; default 1M),
+# -XX:InlineSmallCode=500 -XX:FreqInlineSize=70") first to compare against it. Records as in ingest-bench (100k, 1M, 5M; default 1M),
 # default 3 rounds. The hour is ingest-bench's cached one (target/bench-data/r<N>-f<F>-s<S>, the same
 # generator and seed) or is generated there. Every set first runs once untimed (the class-data archive, the
 # page cache); then each round runs every size under every set, each a fresh ./hourglass ingest under GNU
@@ -13,8 +13,8 @@
 # comparison. Prints a Markdown table: median wall and CPU seconds, min-max, peak RSS, and each set's wall
 # and CPU against the first set's.
 #
-#   bench/jvm-flags.sh --records 100k,1M,5M -- "-Xmx1g -XX:+UseParallelGC -XX:InlineSmallCode=500" \
-#       "-Xmx1g -XX:+UseParallelGC -XX:InlineSmallCode=500 -XX:CompileThresholdScaling=4"
+#   bench/jvm-flags.sh --records 100k,1M,5M -- "-Xmx1g -XX:+UseParallelGC -XX:InlineSmallCode=500 -XX:FreqInlineSize=70" \
+#       "-Xmx1g -XX:+UseParallelGC -XX:InlineSmallCode=500 -XX:FreqInlineSize=70 -XX:CompileThresholdScaling=4"
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }

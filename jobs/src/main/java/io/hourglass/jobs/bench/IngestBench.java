@@ -173,7 +173,7 @@ public final class IngestBench {
     }
     Path root = Path.of(System.getProperty("hourglass.home", ".")).toAbsolutePath().normalize();
     List<String> flags = lines(System.getenv().getOrDefault("HOURGLASS_BENCH_JVM_FLAGS", ""));
-    List<String> heap = Arrays.stream(System.getenv().getOrDefault("HOURGLASS_JAVA_OPTS", "-Xmx1g -XX:+UseParallelGC -XX:InlineSmallCode=500").trim().split("\\s+"))
+    List<String> heap = Arrays.stream(System.getenv().getOrDefault("HOURGLASS_JAVA_OPTS", "-Xmx1g -XX:+UseParallelGC -XX:InlineSmallCode=500 -XX:FreqInlineSize=70").trim().split("\\s+"))
         .filter(s -> !s.isEmpty()).toList();
     Path jar = root.resolve("jobs/target/hourglass.jar");
     String sparkCp = jar + ":" + Files.readString(root.resolve("jobs/target/launcher-classpath.txt")).trim();

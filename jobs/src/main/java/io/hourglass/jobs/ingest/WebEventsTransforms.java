@@ -94,6 +94,7 @@ public final class WebEventsTransforms {
    * misleading too_late.
    */
   static final String EPOCH_SECONDS = "^\\d{1,11}$";
+  /** Made on first use: a UDF loads Spark SQL's function machinery, which the direct write never needs. */
   private static final class Udfs {
     static final UserDefinedFunction JSON_OBJECT = udf((UDF1<String, Row>) JsonObjects::parse, JsonObjects.TYPE)
         .withName("json_object");
