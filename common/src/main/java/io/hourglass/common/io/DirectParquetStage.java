@@ -154,23 +154,19 @@ final class DirectParquetStage {
     StructType schema = target.schema();
     int k = target.partitionColumns().size();
     StructType dataSchema = new StructType(Arrays.copyOf(schema.fields(), schema.fields().length - k));
-    scala.collection.immutable.Map<String, String> scalaOptions =
-        JavaConverters.mapAsScalaMapConverter(target.writeOptions()).asScala().toMap(Predef.$conforms());
     // As SessionState.newHadoopConfWithOptions and ParquetFileFormat.prepareWrite do it, from the same settings.
     SQLConf sqlConf = SparkSessions.sqlConf(spark);
     Configuration hadoop = SessionState$.MODULE$.newHadoopConf(spark.sparkContext().hadoopConfiguration(), sqlConf);
-    target.writeOptions().forEach((key, value) -> {
-      if (value != null && !key.equals("path") && !key.equals("paths")) {
-        hadoop.set(key, value);
-      }
-    });
+    target.writeOptions().forEach(hadoop::set); // the format's per-column options (Target's copy holds no nulls)
     Job job = Job.getInstance(hadoop);
     // A file source's options fall back to the active session's settings for these two (read-side) flags, which
     // would build its SQL state: give them from the same settings.
-    scala.collection.immutable.Map<String, String> parquetOptions = scalaOptions
-        .updated("ignoreCorruptFiles", String.valueOf(sqlConf.ignoreCorruptFiles()))
-        .updated("ignoreMissingFiles", String.valueOf(sqlConf.ignoreMissingFiles()));
-    OutputWriterFactory factory = ParquetUtils.prepareWrite(sqlConf, job, dataSchema, new ParquetOptions(parquetOptions, sqlConf));
+    Map<String, String> options = new HashMap<>(target.writeOptions());
+    options.put("ignoreCorruptFiles", String.valueOf(sqlConf.ignoreCorruptFiles()));
+    options.put("ignoreMissingFiles", String.valueOf(sqlConf.ignoreMissingFiles()));
+    ParquetOptions parquetOptions = new ParquetOptions(
+        JavaConverters.mapAsScalaMapConverter(options).asScala().toMap(Predef.$conforms()), sqlConf);
+    OutputWriterFactory factory = ParquetUtils.prepareWrite(sqlConf, job, dataSchema, parquetOptions);
     return new Task(new SerializableHadoopConf(job.getConfiguration()), decoder, factory, staging,
         target.partitionColumns(), schema, runId, maxOpenFiles);
   }

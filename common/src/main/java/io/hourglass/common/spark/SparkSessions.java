@@ -127,9 +127,10 @@ public final class SparkSessions {
   /**
    * The session's SQL settings, without building its SQL machinery when nothing has built it yet. A session's
    * SQL state (function registry, parser, analyser rules) takes about 0.3 s to build in a fresh JVM without a
-   * class-data archive, and a job that only runs RDD tasks never needs it. Until it is built, nobody can have changed a setting at run time (that goes
-   * through it), so the settings are what it would start from: the Spark conf and the builder's options, merged
-   * as Spark merges them. Once built, its own settings are returned, run-time changes included.
+   * class-data archive, and a job that only runs RDD tasks never needs it. Until it is built, nobody can have
+   * changed a setting at run time (that goes through it), so the settings are what it would start from: the
+   * Spark conf and the builder's options, merged as Spark merges them. Once built, its own settings are
+   * returned, run-time changes included.
    */
   public static SQLConf sqlConf(SparkSession spark) {
     if (sqlStateBuilt(spark)) {
