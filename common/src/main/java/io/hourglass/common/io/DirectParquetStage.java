@@ -28,6 +28,7 @@ import org.apache.hadoop.mapreduce.TaskAttemptID;
 import org.apache.hadoop.mapreduce.TaskID;
 import org.apache.hadoop.mapreduce.TaskType;
 import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
+import org.apache.parquet.hadoop.ParquetOutputFormat;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
@@ -167,6 +168,10 @@ final class DirectParquetStage {
     ParquetOptions parquetOptions = new ParquetOptions(
         JavaConverters.mapAsScalaMapConverter(options).asScala().toMap(Predef.$conforms()), sqlConf);
     OutputWriterFactory factory = ParquetUtils.prepareWrite(sqlConf, job, dataSchema, parquetOptions);
+    // Spark's write support with its per-row path written out: the same files (see DirectWriteSupport). A
+    // decoder's rows are never changed once handed over; rows handed to writeHere may be (a spill reread).
+    job.getConfiguration().set(ParquetOutputFormat.WRITE_SUPPORT_CLASS, DirectWriteSupport.class.getName());
+    job.getConfiguration().setBoolean(DirectWriteSupport.ROWS_KEPT, decoder != null);
     return new Task(new SerializableHadoopConf(job.getConfiguration()), decoder, factory, staging,
         target.partitionColumns(), schema, runId, maxOpenFiles);
   }
@@ -326,6 +331,7 @@ final class DirectParquetStage {
         this.partition = partition;
         this.attempt = attempt;
         Configuration c = conf.get();
+        c.setClassLoader(DirectWriteSupport.class.getClassLoader()); // Parquet finds the write support by name
         TaskAttemptID id = new TaskAttemptID(new TaskID(new JobID("hourglass", 0), TaskType.MAP, partition), attempt);
         c.set("mapreduce.task.attempt.id", id.toString());
         c.setInt("mapreduce.task.partition", partition);

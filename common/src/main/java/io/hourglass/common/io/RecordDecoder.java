@@ -17,7 +17,9 @@ public interface RecordDecoder extends Serializable {
   /**
    * @param value the record's text, null when the object could not be read on ({@code readError} says why)
    * @param readError null, or why this record was not read faithfully (see {@link RawLineReader})
-   * @return the row, or null to leave the record out of this read
+   * @return the row, or null to leave the record out of this read; a row, once returned, is not changed
+   *     afterwards (nor the bytes of its strings): the direct write keeps them in Parquet's dictionaries
+   *     without a copy ({@link DirectWriteSupport#ROWS_KEPT})
    */
   InternalRow decode(String sourceFile, long lineNo, int recNo, String value, String readError);
 

@@ -66,7 +66,8 @@ public final class IngestJob {
       "parquet.enable.dictionary#" + WebEventColumns.URL, "false",
       "parquet.enable.dictionary#" + WebEventColumns.URL_PATH, "false",
       "parquet.enable.dictionary#" + WebEventColumns.PROPS + ".key_value.value", "false", // Parquet's path of a map's values
-      "parquet.enable.dictionary#" + WebEventColumns.IP, "false"));
+      "parquet.enable.dictionary#" + WebEventColumns.IP, "false",
+      "parquet.enable.dictionary#" + WebEventColumns.EVENT_TIME, "false"));
   /**
    * Rejected records one read task sends to the driver in the single pass; past this, or the bytes below, it
    * writes them to a spill folder that the quarantine write reads back.
