@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * A fast path for {@link JsonObjects#parseObject}: the decoder's JSON parse was the largest single cost in
@@ -45,6 +46,7 @@ final class FlatJson {
     if (text == null) {
       return false;
     }
+    out.text = text;
     int n = text.length();
     int i = skipWs(text, 0);
     if (i >= n || text.charAt(i) != '{') {
@@ -82,24 +84,36 @@ final class FlatJson {
         return false;
       }
       i = skipWs(text, i + 1);
-      int end = scanValue(text, i, 1);
-      if (end == FAIL) {
-        return false;
-      }
-      String value;
-      boolean nested = false;
-      char c = text.charAt(i);
-      if (c == '"') {
-        value = text.substring(i + 1, end - 1);
-      } else if (c == '{' || c == '[') {
-        value = text.substring(i, end);
-        nested = true;
-      } else if (c == 'n') {
-        value = null;
+      int end;
+      boolean added;
+      if (i < n && text.charAt(i) == '"') {
+        // A string: a known name's value stays a range of the text until it is asked for (see Fields.utf8).
+        int r = scanTopString(text, i);
+        if (r == FAIL) {
+          return false;
+        }
+        boolean ascii = r >= 0;
+        end = ascii ? r : -r - 2;
+        added = slot >= 0 ? out.putKnownRange(slot, i + 1, end - 1, ascii)
+            : out.putOther(text.substring(from, j), text.substring(i + 1, end - 1), false);
       } else {
-        value = text.substring(i, end); // a number, true or false as written
+        end = scanValue(text, i, 1);
+        if (end == FAIL) {
+          return false;
+        }
+        String value;
+        boolean nested = false;
+        char c = text.charAt(i);
+        if (c == '{' || c == '[') {
+          value = text.substring(i, end);
+          nested = true;
+        } else if (c == 'n') {
+          value = null;
+        } else {
+          value = text.substring(i, end); // a number, true or false as written
+        }
+        added = slot >= 0 ? out.putKnown(slot, value, nested) : out.putOther(text.substring(from, j), value, nested);
       }
-      boolean added = slot >= 0 ? out.putKnown(slot, value, nested) : out.putOther(text.substring(from, j), value, nested);
       if (!added) {
         return false; // a duplicate name: Jackson's error to give
       }
@@ -185,7 +199,14 @@ final class FlatJson {
    */
   static final class Fields {
     final Names names;
+    /** The text scanned last: the known names' string values are ranges of it until asked for. */
+    private String text;
+    /** A known name's value, once it is a String (a string value asked for, or any other value). */
     private final String[] values;
+    /** Where a known name's string value stands in {@link #text} (without its quotes); -1 when in {@link #values}. */
+    private final int[] from;
+    private final int[] to;
+    private final boolean[] ascii;
     private final boolean[] present;
     private final boolean[] nested;
     private String[] otherNames = new String[4];
@@ -196,12 +217,18 @@ final class FlatJson {
     Fields(Names names) {
       this.names = names;
       this.values = new String[names.size()];
+      this.from = new int[names.size()];
+      this.to = new int[names.size()];
+      this.ascii = new boolean[names.size()];
+      Arrays.fill(from, -1);
       this.present = new boolean[names.size()];
       this.nested = new boolean[names.size()];
     }
 
     void clear() {
+      text = null;
       Arrays.fill(values, null);
+      Arrays.fill(from, -1);
       Arrays.fill(present, false);
       Arrays.fill(nested, false);
       Arrays.fill(otherNames, 0, others, null);
@@ -226,7 +253,49 @@ final class FlatJson {
 
     /** The value of the known name at {@code slot}: null when absent or JSON null (and for slot -1). */
     String get(int slot) {
-      return slot < 0 ? null : values[slot];
+      if (slot < 0) {
+        return null;
+      }
+      String v = values[slot];
+      if (v == null && from[slot] >= 0) {
+        v = text.substring(from[slot], to[slot]);
+        values[slot] = v;
+      }
+      return v;
+    }
+
+    /**
+     * {@link #get} as Spark's string: an ASCII string value goes from the text to UTF-8 bytes in one copy, with
+     * no String made on the way (the decoder copies most fields to the table as they are).
+     */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int), exact for ASCII
+    UTF8String utf8(int slot) {
+      if (slot < 0) {
+        return null;
+      }
+      if (values[slot] == null && from[slot] >= 0 && ascii[slot]) {
+        byte[] bytes = new byte[to[slot] - from[slot]];
+        text.getBytes(from[slot], to[slot], bytes, 0); // each char's low 8 bits: its UTF-8 byte, as it is ASCII
+        return UTF8String.fromBytes(bytes);
+      }
+      String v = get(slot);
+      return v == null ? null : UTF8String.fromString(v);
+    }
+
+    /** The length of the known name's value at {@code slot}, -1 when absent or JSON null. */
+    int length(int slot) {
+      if (slot < 0) {
+        return -1;
+      }
+      if (values[slot] != null) {
+        return values[slot].length();
+      }
+      return from[slot] >= 0 ? to[slot] - from[slot] : -1;
+    }
+
+    /** The first character of the known name's value at {@code slot}; its {@link #length} must be 1 or more. */
+    char first(int slot) {
+      return values[slot] != null ? values[slot].charAt(0) : text.charAt(from[slot]);
     }
 
     /** Whether the known name at {@code slot} holds an object or an array. */
@@ -257,6 +326,18 @@ final class FlatJson {
       present[slot] = true;
       values[slot] = value;
       nested[slot] = isNested;
+      return true;
+    }
+
+    /** A known name's string value as the range {@code [start, end)} of the text, ASCII-only or not. */
+    private boolean putKnownRange(int slot, int start, int end, boolean isAscii) {
+      if (present[slot]) {
+        return false;
+      }
+      present[slot] = true;
+      from[slot] = start;
+      to[slot] = end;
+      ascii[slot] = isAscii;
       return true;
     }
 
@@ -313,6 +394,26 @@ final class FlatJson {
       if (c == '\\' || c < 0x20) {
         return FAIL;
       }
+    }
+    return FAIL;
+  }
+
+  /**
+   * {@link #scanString} for a top-level value, which also tells whether the string holds only ASCII: the index
+   * after the closing quote when it does, {@code -(that index) - 2} when it does not, {@link #FAIL} as there.
+   */
+  private static int scanTopString(String s, int i) {
+    int n = s.length();
+    int seen = 0;
+    for (int j = i + 1; j < n; j++) {
+      char c = s.charAt(j);
+      if (c == '"') {
+        return seen < 0x80 ? j + 1 : -(j + 1) - 2;
+      }
+      if (c == '\\' || c < 0x20) {
+        return FAIL;
+      }
+      seen |= c;
     }
     return FAIL;
   }

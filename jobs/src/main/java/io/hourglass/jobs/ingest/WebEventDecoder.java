@@ -409,8 +409,7 @@ public final class WebEventDecoder implements RecordDecoder {
 
     List<String> missing = new ArrayList<>(0);
     for (int r = 0; r < requiredSlots.length; r++) {
-      String v = fields.get(requiredSlots[r]);
-      if (v == null || isBlank(v)) {
+      if (isBlank(fields, requiredSlots[r])) {
         missing.add(REQUIRED.get(r));
       }
     }
@@ -469,11 +468,11 @@ public final class WebEventDecoder implements RecordDecoder {
     }
 
     if (output == Output.SURVEY) {
-      set(row, iEventId, fields.get(sEventId));
+      row[iEventId] = fields.utf8(sEventId);
       return Status.OK;
     }
     for (int i = 0; i < copiedSlots.length; i++) {
-      set(row, copiedAt[i], fields.get(copiedSlots[i]));
+      row[copiedAt[i]] = fields.utf8(copiedSlots[i]);
     }
     row[iSite] = site;
     row[iTime] = time;
@@ -583,12 +582,17 @@ public final class WebEventDecoder implements RecordDecoder {
    * {@code $} also matches before a final U+0085, U+2028 or U+2029), so most values skip the regex.
    */
   private static boolean isBlank(String s) {
-    if (s.isEmpty()) {
-      return true;
-    }
-    char c = s.charAt(0);
-    boolean canMatch = c == ' ' || (c >= '\t' && c <= '\r') || c == '\u0085' || c == '\u2028' || c == '\u2029';
-    return canMatch && BLANK.matcher(s).find();
+    return s.isEmpty() || canBeBlank(s.charAt(0)) && BLANK.matcher(s).find();
+  }
+
+  /** {@link #isBlank} for a known field's value, without making a String of it unless it starts blank; true for null. */
+  private static boolean isBlank(FlatJson.Fields fields, int slot) {
+    int length = fields.length(slot);
+    return length <= 0 || canBeBlank(fields.first(slot)) && BLANK.matcher(fields.get(slot)).find();
+  }
+
+  private static boolean canBeBlank(char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r') || c == '\u0085' || c == '\u2028' || c == '\u2029';
   }
 
   /** site_id as the DataFrame path types it: 1-10 digits that Spark's cast to long reads, within int. */

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -200,7 +201,15 @@ class FlatJsonTest {
       }
     }
     for (int slot = 0; slot < fields.names.size(); slot++) {
-      assertEquals(known.get(fields.names.name(slot)), fields.get(slot), text);
+      String expected = known.get(fields.names.name(slot));
+      // Spark's string first, while a scanned string value is still a range of the text (ASCII or not).
+      assertEquals(expected == null ? null : UTF8String.fromString(expected), fields.utf8(slot), text);
+      assertEquals(expected == null ? -1 : expected.length(), fields.length(slot), text);
+      if (expected != null && !expected.isEmpty()) {
+        assertEquals(expected.charAt(0), fields.first(slot), text);
+      }
+      assertEquals(expected, fields.get(slot), text);
+      assertEquals(expected == null ? null : UTF8String.fromString(expected), fields.utf8(slot), text);
     }
     assertEquals(otherNames.size(), fields.others(), text);
     for (int k = 0; k < fields.others(); k++) {
