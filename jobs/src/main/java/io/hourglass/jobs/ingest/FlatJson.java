@@ -31,6 +31,8 @@ final class FlatJson {
    */
   static final int MAX_NESTED_NAMES = 128;
   private static final int FAIL = -1;
+  /** Unknown names a {@link Fields} keeps made (a power of two). */
+  private static final int INTERNED = 64;
 
   private FlatJson() {}
 
@@ -95,7 +97,7 @@ final class FlatJson {
         boolean ascii = r >= 0;
         end = ascii ? r : -r - 2;
         added = slot >= 0 ? out.putKnownRange(slot, i + 1, end - 1, ascii)
-            : out.putOther(text.substring(from, j), text.substring(i + 1, end - 1), false);
+            : out.putOther(out.intern(text, from, j - from, hash), null, i + 1, end - 1, ascii, false);
       } else {
         end = scanValue(text, i, 1);
         if (end == FAIL) {
@@ -112,7 +114,8 @@ final class FlatJson {
         } else {
           value = text.substring(i, end); // a number, true or false as written
         }
-        added = slot >= 0 ? out.putKnown(slot, value, nested) : out.putOther(text.substring(from, j), value, nested);
+        added = slot >= 0 ? out.putKnown(slot, value, nested)
+            : out.putOther(out.intern(text, from, j - from, hash), value, -1, -1, false, nested);
       }
       if (!added) {
         return false; // a duplicate name: Jackson's error to give
@@ -210,9 +213,22 @@ final class FlatJson {
     private final boolean[] present;
     private final boolean[] nested;
     private String[] otherNames = new String[4];
+    /** Where each other name stands in the {@link #interned} names, -1 for none (a name Jackson gave). */
+    private int[] otherInterned = new int[4];
     private String[] otherValues = new String[4];
+    /** Where an other name's string value stands in {@link #text}, as for the known names; -1 when in otherValues. */
+    private int[] otherFrom = new int[4];
+    private int[] otherTo = new int[4];
+    private boolean[] otherAscii = new boolean[4];
     private boolean[] otherNested = new boolean[4];
     private int others;
+    /**
+     * Unknown names met lately, with their hashes and Spark strings: the same few names come record after
+     * record (the props keys), so each is made once, not once a record. Direct-mapped by hash.
+     */
+    private final String[] interned = new String[INTERNED];
+    private final int[] internedHashes = new int[INTERNED];
+    private final UTF8String[] internedUtf8 = new UTF8String[INTERNED];
 
     Fields(Names names) {
       this.names = names;
@@ -233,6 +249,7 @@ final class FlatJson {
       Arrays.fill(nested, false);
       Arrays.fill(otherNames, 0, others, null);
       Arrays.fill(otherValues, 0, others, null);
+      Arrays.fill(otherFrom, 0, others, -1);
       others = 0;
     }
 
@@ -312,7 +329,50 @@ final class FlatJson {
     }
 
     String otherValue(int k) {
-      return otherValues[k];
+      String v = otherValues[k];
+      if (v == null && otherFrom[k] >= 0) {
+        v = text.substring(otherFrom[k], otherTo[k]);
+        otherValues[k] = v;
+      }
+      return v;
+    }
+
+    /** {@link #otherName} as Spark's string, made once for a name that comes record after record. */
+    UTF8String otherNameUtf8(int k) {
+      int at = otherInterned[k];
+      if (at < 0 || interned[at] != otherNames[k]) { // not interned, or its place taken since by another name
+        return UTF8String.fromString(otherNames[k]);
+      }
+      UTF8String u = internedUtf8[at];
+      if (u == null) {
+        u = UTF8String.fromString(otherNames[k]);
+        internedUtf8[at] = u;
+      }
+      return u;
+    }
+
+    /** {@link #otherValue} as Spark's string, an ASCII string value in one copy from the text (as {@link #utf8}). */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int), exact for ASCII
+    UTF8String otherUtf8(int k) {
+      if (otherValues[k] == null && otherFrom[k] >= 0 && otherAscii[k]) {
+        byte[] bytes = new byte[otherTo[k] - otherFrom[k]];
+        text.getBytes(otherFrom[k], otherTo[k], bytes, 0);
+        return UTF8String.fromBytes(bytes);
+      }
+      String v = otherValue(k);
+      return v == null ? null : UTF8String.fromString(v);
+    }
+
+    /** The place of the name {@code text[from, from + length)} (hash {@code hash}) in {@link #interned}, put there if new. */
+    private int intern(String text, int from, int length, int hash) {
+      int at = (hash ^ (hash >>> 16)) & (INTERNED - 1);
+      String name = interned[at];
+      if (name == null || internedHashes[at] != hash || name.length() != length || !text.regionMatches(from, name, 0, length)) {
+        interned[at] = text.substring(from, from + length);
+        internedHashes[at] = hash;
+        internedUtf8[at] = null;
+      }
+      return at;
     }
 
     boolean otherNested(int k) {
@@ -341,28 +401,43 @@ final class FlatJson {
       return true;
     }
 
-    /** False for a duplicate name, and past {@link #MAX_NESTED_NAMES} others (checked pairwise: Jackson takes more). */
-    private boolean putOther(String name, String value, boolean isNested) {
+    /**
+     * The name at {@code at} in {@link #interned}, with its value: a String, or the range {@code [start, end)} of
+     * the text for a string value (start -1 for none). False for a duplicate name, and past
+     * {@link #MAX_NESTED_NAMES} others (checked pairwise: Jackson takes more).
+     */
+    private boolean putOther(int at, String value, int start, int end, boolean isAscii, boolean isNested) {
       if (others >= MAX_NESTED_NAMES) {
         return false;
       }
+      String name = interned[at];
       for (int k = 0; k < others; k++) {
         if (otherNames[k].equals(name)) {
           return false;
         }
       }
       appendOther(name, value, isNested);
+      otherInterned[others - 1] = at;
+      otherFrom[others - 1] = start;
+      otherTo[others - 1] = end;
+      otherAscii[others - 1] = isAscii;
       return true;
     }
 
     private void appendOther(String name, String value, boolean isNested) {
       if (others == otherNames.length) {
         otherNames = Arrays.copyOf(otherNames, 2 * others);
+        otherInterned = Arrays.copyOf(otherInterned, 2 * others);
         otherValues = Arrays.copyOf(otherValues, 2 * others);
+        otherFrom = Arrays.copyOf(otherFrom, 2 * others);
+        otherTo = Arrays.copyOf(otherTo, 2 * others);
+        otherAscii = Arrays.copyOf(otherAscii, 2 * others);
         otherNested = Arrays.copyOf(otherNested, 2 * others);
       }
       otherNames[others] = name;
+      otherInterned[others] = -1;
       otherValues[others] = value;
+      otherFrom[others] = -1;
       otherNested[others++] = isNested;
     }
   }

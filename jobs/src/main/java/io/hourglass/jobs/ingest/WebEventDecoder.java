@@ -1021,9 +1021,8 @@ public final class WebEventDecoder implements RecordDecoder {
     Object[] keys = new Object[m.others()];
     Object[] values = new Object[m.others()];
     for (int i = 0; i < keys.length; i++) {
-      keys[i] = UTF8String.fromString(m.otherName(i));
-      String v = m.otherValue(i);
-      values[i] = v == null ? null : UTF8String.fromString(v);
+      keys[i] = m.otherNameUtf8(i);
+      values[i] = m.otherUtf8(i);
     }
     return new ArrayBasedMapData(new GenericArrayData(keys), new GenericArrayData(values));
   }

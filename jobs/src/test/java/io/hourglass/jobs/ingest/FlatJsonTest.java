@@ -186,6 +186,21 @@ class FlatJsonTest {
     assertEquals(0, scanned.others());
   }
 
+  /** Unknown names are kept made from record to record by their hash; two names of one hash keep their own. */
+  @Test
+  void unknownNamesOfOneHashKeepTheirOwnStrings() {
+    assertEquals("Aa".hashCode(), "BB".hashCode());
+    FlatJson.Fields fields = new FlatJson.Fields(FlatJson.Names.NONE);
+    for (String text : List.of("{\"Aa\":\"1\",\"BB\":\"2\"}", "{\"BB\":\"x\",\"Aa\":null,\"Aa\":\"dup\"}",
+        "{\"BB\":\"é\",\"Aa\":[1]}", "{\"Aa\":\"1\",\"Aa\":\"1\"}")) {
+      JsonObjects.Parsed jackson = JsonObjects.parseObject(text);
+      assertEquals(jackson.error() == null, FlatJson.scan(text, fields), text);
+      if (jackson.error() == null) {
+        assertSameFields(jackson, fields, text);
+      }
+    }
+  }
+
   private static void assertSameFields(JsonObjects.Parsed jackson, FlatJson.Fields fields, String text) {
     Map<String, String> known = new LinkedHashMap<>();
     List<String> otherNames = new ArrayList<>();
@@ -213,8 +228,11 @@ class FlatJsonTest {
     }
     assertEquals(otherNames.size(), fields.others(), text);
     for (int k = 0; k < fields.others(); k++) {
+      String value = otherValues.get(k);
+      assertEquals(value == null ? null : UTF8String.fromString(value), fields.otherUtf8(k), text);
+      assertEquals(UTF8String.fromString(otherNames.get(k)), fields.otherNameUtf8(k), text);
       assertEquals(otherNames.get(k), fields.otherName(k), text);
-      assertEquals(otherValues.get(k), fields.otherValue(k), text);
+      assertEquals(value, fields.otherValue(k), text);
       assertEquals(jackson.nested().contains(otherNames.get(k)), fields.otherNested(k), text);
     }
   }

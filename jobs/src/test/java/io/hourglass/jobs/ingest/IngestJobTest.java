@@ -238,7 +238,8 @@ class IngestJobTest {
         }
       }
     }
-    for (String column : List.of("event_id", "session_id", "user_id", "url", "url_path", "props.key_value.value", "ip")) {
+    for (String column : List.of("event_id", "session_id", "user_id", "url", "url_path", "props.key_value.value", "ip",
+        "event_time")) {
       assertEquals(false, dictionary.get(column), column + " in " + dictionary);
     }
     for (String column : List.of("event_type", "user_agent", "country", "source_file", "props.key_value.key")) {
