@@ -20,7 +20,9 @@ import org.apache.spark.unsafe.types.UTF8String;
  *
  * <p>It also skips the map: the names the decoder asks for are known in advance ({@link Names}), each value
  * goes straight to its slot in a {@link Fields} reused from record to record, and a known name is recognised
- * from its characters and hash as they are scanned, without a substring; the other names keep their order.
+ * from its characters and hash as they are scanned, without a substring; the other names keep their order,
+ * each made once while it keeps coming record after record. A top-level string value stays a range of the text
+ * until it is asked for, and one that is all ASCII goes to Spark's UTF-8 string in one copy ({@link Fields#utf8}).
  */
 final class FlatJson {
   /** Deepest nesting scanned, counting the top-level object as 1; deeper goes to Jackson (which allows 1000). */
@@ -285,15 +287,12 @@ final class FlatJson {
      * {@link #get} as Spark's string: an ASCII string value goes from the text to UTF-8 bytes in one copy, with
      * no String made on the way (the decoder copies most fields to the table as they are).
      */
-    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int), exact for ASCII
     UTF8String utf8(int slot) {
       if (slot < 0) {
         return null;
       }
       if (values[slot] == null && from[slot] >= 0 && ascii[slot]) {
-        byte[] bytes = new byte[to[slot] - from[slot]];
-        text.getBytes(from[slot], to[slot], bytes, 0); // each char's low 8 bits: its UTF-8 byte, as it is ASCII
-        return UTF8String.fromBytes(bytes);
+        return asciiUtf8(text, from[slot], to[slot]);
       }
       String v = get(slot);
       return v == null ? null : UTF8String.fromString(v);
@@ -352,12 +351,9 @@ final class FlatJson {
     }
 
     /** {@link #otherValue} as Spark's string, an ASCII string value in one copy from the text (as {@link #utf8}). */
-    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int), exact for ASCII
     UTF8String otherUtf8(int k) {
       if (otherValues[k] == null && otherFrom[k] >= 0 && otherAscii[k]) {
-        byte[] bytes = new byte[otherTo[k] - otherFrom[k]];
-        text.getBytes(otherFrom[k], otherTo[k], bytes, 0);
-        return UTF8String.fromBytes(bytes);
+        return asciiUtf8(text, otherFrom[k], otherTo[k]);
       }
       String v = otherValue(k);
       return v == null ? null : UTF8String.fromString(v);
@@ -440,6 +436,14 @@ final class FlatJson {
       otherFrom[others] = -1;
       otherNested[others++] = isNested;
     }
+  }
+
+  /** The ASCII-only range {@code [from, to)} of {@code text} as Spark's string, in one copy. */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): each char's low 8 bits, exact for ASCII
+  private static UTF8String asciiUtf8(String text, int from, int to) {
+    byte[] bytes = new byte[to - from];
+    text.getBytes(from, to, bytes, 0);
+    return UTF8String.fromBytes(bytes);
   }
 
   /** The end of the value at {@code i} inside a container at {@code depth}, or {@link #FAIL}. */
