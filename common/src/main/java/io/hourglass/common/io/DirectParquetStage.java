@@ -3,6 +3,7 @@ package io.hourglass.common.io;
 import io.hourglass.common.spark.SparkSessions;
 import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,8 +31,8 @@ import org.apache.hadoop.mapreduce.TaskType;
 import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
 import org.apache.parquet.hadoop.ParquetOutputFormat;
 import org.apache.spark.TaskContext;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
@@ -48,6 +49,8 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 import scala.collection.JavaConverters;
 import scala.Predef;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction2;
 
 /**
  * The table's Parquet files written straight from the decoder's rows, in one plain Spark job: each task
@@ -123,11 +126,13 @@ final class DirectParquetStage {
     FileSystem fs = new Path(staging).getFileSystem(task.conf.get());
     fs.mkdirs(new Path(staging)); // there even when no task writes a row (an hour of empty objects), as Spark's writer leaves it
     List<List<String>> groups = groups(input.files(), tasks);
-    List<WrittenFile> written = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(groups, groups.size())
-        .mapPartitionsWithIndex(task, false)
-        .collect();
-    Set<String> committed = written.stream().map(WrittenFile::relativePath).collect(Collectors.toSet());
+    // One job over the groups, run with the task itself as the job's function: mapPartitionsWithIndex and collect
+    // would wrap it in Scala closures, which Spark's closure cleaner reads back from their classes' bytecode (RDD's,
+    // JavaRDDLike's, SparkContext's: 0.2-0.3 s of the driver's start, and C2 compiling the class reader); a named
+    // class is not a closure, so the cleaner only checks that it serializes.
+    RDD<List<String>> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(groups, groups.size()).rdd();
+    WrittenFile[][] written = (WrittenFile[][]) spark.sparkContext().runJob(rdd, task, ClassTag$.MODULE$.apply(WrittenFile[].class));
+    Set<String> committed = Arrays.stream(written).flatMap(Arrays::stream).map(WrittenFile::relativePath).collect(Collectors.toSet());
     dropUncommitted(fs, new Path(staging), committed);
     markSuccess(fs, staging, committed);
     return committed;
@@ -243,7 +248,8 @@ final class DirectParquetStage {
   }
 
   /** One task: its objects decoded and written, one open file per partition directory met. */
-  private static final class Task implements Function2<Integer, Iterator<List<String>>, Iterator<WrittenFile>> {
+  private static final class Task extends AbstractFunction2<TaskContext, scala.collection.Iterator<List<String>>, WrittenFile[]>
+      implements Serializable {
     private static final long serialVersionUID = 1L;
     private final SerializableHadoopConf conf;
     private final RecordDecoder decoder;
@@ -271,8 +277,16 @@ final class DirectParquetStage {
     }
 
     @Override
-    public Iterator<WrittenFile> call(Integer partition, Iterator<List<String>> objects) throws IOException {
-      TaskContext context = TaskContext.get();
+    public WrittenFile[] apply(TaskContext context, scala.collection.Iterator<List<String>> objects) {
+      try {
+        return call(context.partitionId(), context, JavaConverters.asJavaIterator(objects)).toArray(WrittenFile[]::new);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e.getMessage(), e); // Scala functions declare no checked exceptions
+      }
+    }
+
+    /** Task {@code partition}'s objects decoded and written; {@code context} null outside a Spark task (tests). */
+    List<WrittenFile> call(int partition, TaskContext context, Iterator<List<String>> objects) throws IOException {
       int attempt = context == null ? 0 : context.attemptNumber();
       Files files = new Files(partition, attempt);
       long seen = 0;
@@ -293,7 +307,7 @@ final class DirectParquetStage {
             }
           }
         }
-        return files.commit().iterator();
+        return files.commit();
       } catch (Throwable e) {
         files.abort(e);
         throw e;
