@@ -59,8 +59,10 @@ public class DirectWriteSupport extends ParquetWriteSupport {
   private int[] kinds;
   private String mapGroup;
   private boolean kept;
-  /** Timestamps below this go to Spark's path (which raises its rebase error); Long.MIN_VALUE for none. */
-  private long timestampFloor = Long.MIN_VALUE;
+  /** Whether timestamps before the last calendar switch go to Spark's path, which raises its rebase error (EXCEPTION mode). */
+  private boolean switchChecked;
+  /** That switch (micros), looked up at the first timestamp before 1970; Long.MIN_VALUE until then. */
+  private long lastSwitch = Long.MIN_VALUE;
   private long rowsHere;
 
   @Override
@@ -84,9 +86,7 @@ public class DirectWriteSupport extends ParquetWriteSupport {
       if (k[i] < 0 || timestamp && !rebase.equals("CORRECTED") && !rebase.equals("EXCEPTION")) {
         return context; // Spark's path for every row (LEGACY rebases old timestamps)
       }
-      if (timestamp && rebase.equals("EXCEPTION")) {
-        timestampFloor = RebaseDateTime.lastSwitchGregorianTs();
-      }
+      switchChecked |= timestamp && rebase.equals("EXCEPTION");
     }
     names = n;
     kinds = k;
@@ -131,7 +131,7 @@ public class DirectWriteSupport extends ParquetWriteSupport {
 
   @Override
   public void write(InternalRow row) {
-    if (kinds == null || timestampFloor != Long.MIN_VALUE && belowFloor(row)) {
+    if (kinds == null || switchChecked && beforeSwitch(row)) {
       super.write(row);
       return;
     }
@@ -164,10 +164,20 @@ public class DirectWriteSupport extends ParquetWriteSupport {
     rowsHere++;
   }
 
-  private boolean belowFloor(InternalRow row) {
+  /**
+   * Whether a timestamp of the row is before the last calendar switch. Spark's switch table (every time zone's
+   * switches, read from a JSON resource: 0.1 s, once a JVM) is read only for a timestamp before 1970, as every switch
+   * it holds is earlier (the last in 1900; a test checks this Spark's).
+   */
+  private boolean beforeSwitch(InternalRow row) {
     for (int i = 0; i < kinds.length; i++) {
-      if (kinds[i] >= INT96 && kinds[i] <= MILLIS && !row.isNullAt(i) && row.getLong(i) < timestampFloor) {
-        return true;
+      if (kinds[i] >= INT96 && kinds[i] <= MILLIS && !row.isNullAt(i) && row.getLong(i) < 0) {
+        if (lastSwitch == Long.MIN_VALUE) {
+          lastSwitch = RebaseDateTime.lastSwitchGregorianTs();
+        }
+        if (row.getLong(i) < lastSwitch) {
+          return true;
+        }
       }
     }
     return false;

@@ -22,6 +22,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayBasedMapData;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.sql.catalyst.util.RebaseDateTime;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetOptions;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetUtils;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetWriteSupport;
@@ -158,6 +159,8 @@ class DirectWriteSupportTest {
     assertEquals(spark.getClass(), direct.getClass());
     assertEquals(spark.getMessage(), direct.getMessage());
     assertEquals(0, ours.rowsHere());
+    // The direct path looks the switch up only for timestamps before 1970: every switch must be earlier.
+    assertTrue(RebaseDateTime.lastSwitchGregorianTs() < 0, "the last calendar switch is before 1970");
   }
 
   @Test
