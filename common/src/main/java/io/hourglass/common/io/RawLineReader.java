@@ -5,9 +5,6 @@ import io.hourglass.common.transform.Status;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -46,9 +43,6 @@ import org.apache.spark.sql.SparkSession;
  * </ul>
  * A whole-object problem (truncated gzip, a {@code .gz} that is not gzip) is one row with
  * {@code read_error} set and no value, after every line decoded before the damage.
- *
- * <p>{@link RecordSource}'s reader may take a line that is all ASCII as the reader's bytes instead
- * ({@link RecordIterator#nextAsciiLine}); a line it gives back becomes rows as any other.
  */
 public final class RawLineReader {
   private static final int BUFFER = 256 * 1024;
@@ -123,7 +117,6 @@ public final class RawLineReader {
    */
   static final class RecordIterator implements Iterator<Row> {
     private static final int SMALL_LINE = 64 * 1024;
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final byte[] CR = {'\r'};
     private final String path;
     private final ArrayDeque<Row> pending = new ArrayDeque<>();
@@ -144,11 +137,6 @@ public final class RawLineReader {
     private Utf8Check utf8;
     private final int maxRecordBytes;
     private final int prefixBytes;
-    /** Set by {@link #nextAsciiLine}'s reader: an ASCII line stops in {@link #line} as bytes instead of becoming rows. */
-    private boolean asciiLines;
-    /** Whether {@link #line}{@code [0, lineEnd)} is such a line, read and not yet handed over or given up. */
-    private boolean lineReady;
-    private int lineEnd;
 
     RecordIterator(Configuration conf, String path) {
       this(conf, path, MAX_RECORD_BYTES, OVERSIZED_PREFIX_BYTES);
@@ -185,52 +173,10 @@ public final class RawLineReader {
 
     @Override
     public boolean hasNext() {
-      if (lineReady) {
-        declineLine(); // a line left as bytes is a row after all
-      }
       while (pending.isEmpty() && !done) {
         advance();
       }
       return !pending.isEmpty();
-    }
-
-    /**
-     * For a reader that takes a whole line of ASCII text as bytes where it can (see {@link RecordDecoder#decodeLine}):
-     * reads on to the next record. True when it is such a line, in {@link #lineBytes()}{@code [0, }{@link #lineLength()}{@code )}
-     * (line {@link #lineNo()}), valid until the next call here or to {@link #hasNext}; it is taken as it is, or given
-     * up with {@link #declineLine} to come as rows. False when rows come first (a line that is not ASCII, records of a
-     * long line, a read error) or at the end: then {@link #hasNext} and {@link #next} as usual.
-     */
-    boolean nextAsciiLine() {
-      asciiLines = true;
-      lineReady = false;
-      while (pending.isEmpty() && !lineReady && !done) {
-        advance();
-      }
-      return lineReady;
-    }
-
-    byte[] lineBytes() {
-      return line;
-    }
-
-    int lineLength() {
-      return lineEnd;
-    }
-
-    long lineNo() {
-      return lineNo;
-    }
-
-    /** The object read, as every row of it names it (one String). */
-    String path() {
-      return path;
-    }
-
-    /** The line {@link #nextAsciiLine} stopped at, given up: it becomes rows, as any other line. */
-    void declineLine() {
-      lineReady = false;
-      emitRows(lineEnd);
     }
 
     @Override
@@ -255,9 +201,6 @@ public final class RawLineReader {
 
     /** Reads the next line into {@link #line}, or starts a long line when it outgrows the limit. */
     private void readLine() throws IOException {
-      if (line.length > SMALL_LINE) {
-        line = new byte[SMALL_LINE]; // a long line does not pin its buffer for the rest of the object
-      }
       lineLength = 0;
       while (true) {
         if (pos == lim && !fill()) {
@@ -287,16 +230,6 @@ public final class RawLineReader {
     private void emitLine() {
       lineNo++;
       int end = lineLength > 0 && line[lineLength - 1] == '\r' ? lineLength - 1 : lineLength;
-      if (asciiLines && isAscii(line, end)) {
-        lineReady = true;
-        lineEnd = end;
-      } else {
-        emitRows(end);
-      }
-    }
-
-    /** The line {@code line[0, end)} as rows: one, or one per record of a concatenation. */
-    private void emitRows(int end) {
       String text = new String(line, 0, end, StandardCharsets.UTF_8);
       // U+FFFD in the text is either sent as such (valid UTF-8 EF BF BD) or stands for invalid bytes:
       // only then does the strict decoder find an error. Pure ASCII/Latin-1 text never contains it.
@@ -306,19 +239,9 @@ public final class RawLineReader {
         String r = records.get(i);
         pending.add(RowFactory.create(path, lineNo, i, r, invalid != null && r.indexOf('\uFFFD') >= 0 ? invalid : null));
       }
-    }
-
-    /** Whether {@code b[0, end)} is all ASCII: eight bytes at a time. */
-    static boolean isAscii(byte[] b, int end) {
-      long seen = 0;
-      int i = 0;
-      for (; i + Long.BYTES <= end; i += Long.BYTES) {
-        seen |= (long) LONGS.get(b, i);
+      if (line.length > SMALL_LINE) {
+        line = new byte[SMALL_LINE]; // a long line does not pin its buffer for the rest of the object
       }
-      for (; i < end; i++) {
-        seen |= b[i];
-      }
-      return (seen & 0x8080808080808080L) == 0;
     }
 
     /**

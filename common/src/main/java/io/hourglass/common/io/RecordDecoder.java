@@ -2,7 +2,6 @@ package io.hourglass.common.io;
 
 import java.io.Serializable;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -23,22 +22,6 @@ public interface RecordDecoder extends Serializable {
    *     without a copy ({@link DirectWriteSupport#ROWS_KEPT})
    */
   InternalRow decode(String sourceFile, long lineNo, int recNo, String value, String readError);
-
-  /** What {@link #decodeLine} returns for a line it leaves to {@link #decode}. */
-  InternalRow DECLINED = new GenericInternalRow(0);
-
-  /**
-   * A whole line of ASCII text, as the reader's bytes rather than a String: decoded here when the decoder can tell
-   * from the bytes that the line is one record (a single JSON object, say: no Firehose concatenation to split), and
-   * then as {@link #decode} would decode it (record number 0, no read error). Otherwise {@link #DECLINED}, and the
-   * reader hands the line over to {@link #decode} as usual. The default declines every line.
-   *
-   * @param bytes the line is {@code bytes[0, length)}, read during this call only (the reader reuses the array)
-   * @return as {@link #decode}, or {@link #DECLINED}
-   */
-  default InternalRow decodeLine(String sourceFile, long lineNo, byte[] bytes, int length) {
-    return DECLINED;
-  }
 
   /** Called after the last record of an object (in the task), to hand over anything gathered on the side. */
   default void endOfObject() {

@@ -145,11 +145,7 @@ public final class RecordSource implements TableProvider {
     }
   }
 
-  /**
-   * One raw object's decoded rows (the records the decoder leaves out skipped); also the direct write's reader. A
-   * line of ASCII text goes to {@link RecordDecoder#decodeLine} as the reader's bytes first, so a decoder that can
-   * read it from them makes no String of it; what it declines, and every other line, comes as rows.
-   */
+  /** One raw object's decoded rows (the records the decoder leaves out skipped); also the direct write's reader. */
   static final class ObjectReader implements PartitionReader<InternalRow> {
     private final RawLineReader.RecordIterator records;
     private final RecordDecoder decoder;
@@ -163,19 +159,7 @@ public final class RecordSource implements TableProvider {
     @Override
     public boolean next() {
       current = null;
-      while (current == null) {
-        // A line of ASCII text goes to the decoder as bytes first; what it declines, and any other line, as rows.
-        if (records.nextAsciiLine()) {
-          InternalRow row = decoder.decodeLine(records.path(), records.lineNo(), records.lineBytes(), records.lineLength());
-          if (row != RecordDecoder.DECLINED) {
-            current = row;
-            continue;
-          }
-          records.declineLine();
-        }
-        if (!records.hasNext()) {
-          break;
-        }
+      while (current == null && records.hasNext()) {
         Row r = records.next();
         current = decoder.decode(r.getString(0), r.getLong(1), r.getInt(2), r.getString(3), r.getString(4));
       }

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.IntPredicate;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import io.hourglass.common.transform.Status;
@@ -159,8 +158,6 @@ class RawLineReaderTest {
     for (int i = 0; i < good.size(); i++) {
       assertEquals(ok(truncated, i + 1, 0, decodable.get(i)), good.get(i), "rows before the damage are the file's first lines");
     }
-    assertEquals(rows, readWithLimits(truncated, RawLineReader.MAX_RECORD_BYTES, RawLineReader.OVERSIZED_PREFIX_BYTES),
-        "read as the direct write reads it (lines as bytes)");
   }
 
   @Test
@@ -180,48 +177,13 @@ class RawLineReaderTest {
     long errors = rows.stream().filter(r -> !r.isNullAt(4)).count();
     assertEquals(1, errors, rows.toString());
     assertTrue(rows.get(rows.size() - 1).getString(4).startsWith(damage.getClass().getSimpleName()), rows.toString());
-    assertEquals(rows, readWithLimits(bad, RawLineReader.MAX_RECORD_BYTES, RawLineReader.OVERSIZED_PREFIX_BYTES),
-        "read as the direct write reads it (lines as bytes)");
   }
 
-  /**
-   * The rows of one object read with other limits than production's (the record limit and the prefix kept). Also
-   * checks that the direct write's way of reading gives the same: whole ASCII lines offered as bytes
-   * ({@code nextAsciiLine}), taken where they are one record, declined otherwise; taken always where it can, never,
-   * and every other time.
-   */
+  /** The rows of one object read with other limits than production's (the record limit and the prefix kept). */
   private static List<Row> readWithLimits(String uri, int maxRecordBytes, int prefixBytes) {
     List<Row> rows = new ArrayList<>();
     new RawLineReader.RecordIterator(new Configuration(), uri, maxRecordBytes, prefixBytes).forEachRemaining(rows::add);
-    for (IntPredicate take : List.<IntPredicate>of(i -> true, i -> false, i -> i % 2 == 0)) {
-      assertEquals(rows, readOffering(new RawLineReader.RecordIterator(new Configuration(), uri, maxRecordBytes, prefixBytes),
-          take), uri);
-    }
     return rows;
-  }
-
-  /** Reads as RecordSource's reader does; an offered line becomes a row here when {@code take} says so and it is one record. */
-  private static List<Row> readOffering(RawLineReader.RecordIterator records, IntPredicate take) {
-    List<Row> rows = new ArrayList<>();
-    int offered = 0;
-    while (true) {
-      if (records.nextAsciiLine()) {
-        byte[] b = records.lineBytes();
-        for (int i = 0; i < records.lineLength(); i++) {
-          assertTrue(b[i] >= 0, "an offered line is ASCII");
-        }
-        String text = new String(b, 0, records.lineLength(), StandardCharsets.US_ASCII);
-        if (take.test(offered++) && ConcatenatedRecords.split(text).size() == 1) {
-          rows.add(RowFactory.create(records.path(), records.lineNo(), 0, text, null));
-          continue;
-        }
-        records.declineLine();
-      }
-      if (!records.hasNext()) {
-        return rows;
-      }
-      rows.add(records.next());
-    }
   }
 
   private static Row row(String file, long line, int rec, String value, String readError) {

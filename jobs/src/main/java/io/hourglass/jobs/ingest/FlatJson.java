@@ -2,7 +2,6 @@ package io.hourglass.jobs.ingest;
 
 import io.hourglass.jobs.ingest.WebEventsTransforms.JsonObjects;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -12,18 +11,18 @@ import org.apache.spark.unsafe.types.UTF8String;
 /**
  * A fast path for {@link JsonObjects#parseObject}: the decoder's JSON parse was the largest single cost in
  * the ingest profile (Jackson's char parser plus its token machinery, per record). Nearly every record is a
- * plain object whose strings hold no escapes, so {@link #scan} reads that case with a loop over the record's
- * UTF-8 bytes (as the reader cut them from the line: no String is made of the record) and takes values and
- * nested objects or arrays as ranges of them. It declines anything else (an escape, a control character, a
- * duplicate name at any depth, a number or literal off the strict grammar, deep nesting, any doubt at all) and
- * the caller asks Jackson. So it answers only where it cannot disagree: the fields it gives are exactly those
- * {@link JsonObjects#parseObject} gives for the same text, and it never gives an error itself.
+ * plain object whose strings hold no escapes, so {@link #scan} reads that case with a loop over the text and
+ * takes values and nested objects or arrays as substrings of it. It declines anything else (an escape, a
+ * control character, a duplicate name at any depth, a number or literal off the strict grammar, deep nesting,
+ * any doubt at all) and the caller asks Jackson. So it answers only where it cannot disagree: the fields it
+ * gives are exactly those {@link JsonObjects#parseObject} gives for the same text, and it never gives an
+ * error itself.
  *
  * <p>It also skips the map: the names the decoder asks for are known in advance ({@link Names}), each value
- * goes to its slot in a {@link Fields} reused from record to record, and a known name is recognised from its
- * bytes and hash as they are scanned, without a substring; the other names keep their order, each made once
- * while it keeps coming record after record. Every value stays a range of the bytes until it is asked for: as
- * a String, or as Spark's UTF-8 string in one copy ({@link Fields#utf8}).
+ * goes straight to its slot in a {@link Fields} reused from record to record, and a known name is recognised
+ * from its characters and hash as they are scanned, without a substring; the other names keep their order,
+ * each made once while it keeps coming record after record. A top-level string value stays a range of the text
+ * until it is asked for, and one that is all ASCII goes to Spark's UTF-8 string in one copy ({@link Fields#utf8}).
  */
 final class FlatJson {
   /** Deepest nesting scanned, counting the top-level object as 1; deeper goes to Jackson (which allows 1000). */
@@ -40,43 +39,32 @@ final class FlatJson {
   private FlatJson() {}
 
   /**
-   * {@link #scan(byte[], int, int, Fields)} of a text, by its UTF-8 bytes. False for null, and for a text with an
-   * unpaired surrogate (UTF-8 cannot hold one: Jackson judges the text as it is).
+   * Scans a plain object into {@code out} (cleared first): the value of a name that {@code out}'s
+   * {@link Names} know goes to its slot, found from the name's characters without a substring or a map
+   * lookup; other names keep their order. The values are what {@link JsonObjects#parseObject} gives for them.
+   *
+   * @return false when the text is anything but a plain object (and for null): ask Jackson
    */
   static boolean scan(String text, Fields out) {
-    if (text == null || hasUnpairedSurrogate(text)) {
-      out.clear();
-      return false;
-    }
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    return scan(bytes, 0, bytes.length, out);
-  }
-
-  /**
-   * Scans a plain object, the valid UTF-8 bytes {@code b[start, end)}, into {@code out} (cleared first): the value
-   * of a name that {@code out}'s {@link Names} know goes to its slot, found from the name's bytes without a
-   * substring or a map lookup; other names keep their order. The values are what {@link JsonObjects#parseObject}
-   * gives for the text. {@code out} reads the bytes until it is next cleared: they must not change meanwhile.
-   *
-   * @return false when the text is anything but a plain object: ask Jackson
-   */
-  static boolean scan(byte[] b, int start, int end, Fields out) {
     out.clear();
-    out.bytes = b;
-    int n = end;
-    int i = skipWs(b, start, n);
-    if (i >= n || b[i] != '{') {
+    if (text == null) {
       return false;
     }
-    i = skipWs(b, i + 1, n);
-    if (i < n && b[i] == '}') {
-      return skipWs(b, i + 1, n) == n;
+    out.text = text;
+    int n = text.length();
+    int i = skipWs(text, 0);
+    if (i >= n || text.charAt(i) != '{') {
+      return false;
+    }
+    i = skipWs(text, i + 1);
+    if (i < n && text.charAt(i) == '}') {
+      return skipWs(text, i + 1) == n;
     }
     while (true) {
-      if (i >= n || b[i] != '"') {
+      if (i >= n || text.charAt(i) != '"') {
         return false;
       }
-      // The name, hashed as it is scanned (Names.hash).
+      // The name, hashed as String.hashCode hashes it, as it is scanned.
       int from = i + 1;
       int hash = 0;
       int j = from;
@@ -84,69 +72,76 @@ final class FlatJson {
         if (j >= n) {
           return false;
         }
-        byte c = b[j];
+        char c = text.charAt(j);
         if (c == '"') {
           break;
         }
-        if (c == '\\' || c >= 0 && c < 0x20) {
+        if (c == '\\' || c < 0x20) {
           return false;
         }
-        hash = 31 * hash + (c & 0xFF);
+        hash = 31 * hash + c;
         j++;
       }
-      int slot = out.names.slot(b, from, j - from, hash);
-      i = skipWs(b, j + 1, n);
-      if (i >= n || b[i] != ':') {
+      int slot = out.names.slot(text, from, j - from, hash);
+      i = skipWs(text, j + 1);
+      if (i >= n || text.charAt(i) != ':') {
         return false;
       }
-      i = skipWs(b, i + 1, n);
-      int valueEnd;
+      i = skipWs(text, i + 1);
+      int end;
       boolean added;
-      if (i < n && b[i] == '"') {
-        int r = scanTopString(b, i, n);
+      if (i < n && text.charAt(i) == '"') {
+        // A string: a known name's value stays a range of the text until it is asked for (see Fields.utf8).
+        int r = scanTopString(text, i);
         if (r == FAIL) {
           return false;
         }
         boolean ascii = r >= 0;
-        valueEnd = ascii ? r : -r - 2;
-        added = slot >= 0 ? out.putKnown(slot, i + 1, valueEnd - 1, ascii, false)
-            : out.putOther(out.intern(b, from, j - from, hash), i + 1, valueEnd - 1, ascii, false);
+        end = ascii ? r : -r - 2;
+        added = slot >= 0 ? out.putKnownRange(slot, i + 1, end - 1, ascii)
+            : out.putOther(out.intern(text, from, j - from, hash), null, i + 1, end - 1, ascii, false);
       } else {
-        valueEnd = scanValue(b, i, n, 1);
-        if (valueEnd == FAIL) {
+        end = scanValue(text, i, 1);
+        if (end == FAIL) {
           return false;
         }
-        byte c = b[i];
-        boolean nested = c == '{' || c == '[';
-        int valueFrom = c == 'n' ? -1 : i; // JSON null: no value
-        // A number, true or false as written (ASCII by the grammar); an object or array as written.
-        added = slot >= 0 ? out.putKnown(slot, valueFrom, valueEnd, !nested, nested)
-            : out.putOther(out.intern(b, from, j - from, hash), valueFrom, valueEnd, !nested, nested);
+        String value;
+        boolean nested = false;
+        char c = text.charAt(i);
+        if (c == '{' || c == '[') {
+          value = text.substring(i, end);
+          nested = true;
+        } else if (c == 'n') {
+          value = null;
+        } else {
+          value = text.substring(i, end); // a number, true or false as written
+        }
+        added = slot >= 0 ? out.putKnown(slot, value, nested)
+            : out.putOther(out.intern(text, from, j - from, hash), value, -1, -1, false, nested);
       }
       if (!added) {
         return false; // a duplicate name: Jackson's error to give
       }
-      i = separator(b, valueEnd, n, '}');
+      i = separator(text, end, '}');
       if (i == FAIL) {
         return false;
       }
-      if (b[i] == '}') {
-        return skipWs(b, i + 1, n) == n;
+      if (text.charAt(i) == '}') {
+        return skipWs(text, i + 1) == n;
       }
-      i = skipWs(b, i + 1, n);
+      i = skipWs(text, i + 1);
     }
   }
 
   /**
    * Field names known in advance, each with a slot where {@link #scan} puts its value: a small open-addressing
-   * table over the names' {@link #hash}, probed with the hash computed while the name is scanned.
+   * table over the names' {@code String.hashCode}, probed with the hash computed while the name is scanned.
    */
   static final class Names implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 1L;
     /** No names known: every field is one of the others. */
     static final Names NONE = new Names(List.of());
     private final String[] names;
-    private final byte[][] utf8;
     private final int[] hashes;
     /** slot + 1 at each position, 0 where empty. */
     private final int[] table;
@@ -156,8 +151,7 @@ final class FlatJson {
       if (Set.copyOf(names).size() != names.size()) {
         throw new IllegalArgumentException("field names repeat: " + names);
       }
-      this.utf8 = names.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
-      this.hashes = Arrays.stream(utf8).mapToInt(u -> hash(u, 0, u.length)).toArray();
+      this.hashes = names.stream().mapToInt(String::hashCode).toArray();
       this.table = new int[Math.max(8, Integer.highestOneBit(Math.max(1, names.size())) << 2)];
       for (int s = 0; s < this.names.length; s++) {
         int at = start(hashes[s]);
@@ -178,18 +172,17 @@ final class FlatJson {
 
     /** The slot of {@code name}, or -1. */
     int slot(String name) {
-      byte[] u = name.getBytes(StandardCharsets.UTF_8);
-      return slot(u, 0, u.length, hash(u, 0, u.length));
+      return slot(name, 0, name.length(), name.hashCode());
     }
 
-    /** The slot of the name whose UTF-8 bytes are {@code b[from, from + length)}, of {@link #hash} {@code hash}, or -1. */
-    int slot(byte[] b, int from, int length, int hash) {
+    /** The slot of the name {@code text[from, from + length)} whose {@code String.hashCode} is {@code hash}, or -1. */
+    int slot(String text, int from, int length, int hash) {
       for (int at = start(hash); ; at = (at + 1) & (table.length - 1)) {
         int s = table[at] - 1;
         if (s < 0) {
           return -1;
         }
-        if (hashes[s] == hash && Arrays.equals(utf8[s], 0, utf8[s].length, b, from, from + length)) {
+        if (hashes[s] == hash && names[s].length() == length && text.regionMatches(from, names[s], 0, length)) {
           return s;
         }
       }
@@ -205,30 +198,19 @@ final class FlatJson {
     }
   }
 
-  /** The hash {@link #scan} computes of a name as it reads it: String.hashCode's, over the UTF-8 bytes. */
-  static int hash(byte[] b, int from, int to) {
-    int h = 0;
-    for (int i = from; i < to; i++) {
-      h = 31 * h + (b[i] & 0xFF);
-    }
-    return h;
-  }
-
   /**
    * The top-level fields of one object: known names by slot, the others in their order. One per decoder,
-   * reused record after record, so a record costs no map. A value scanned is a range of the bytes until it is
-   * asked for; one Jackson gave (see {@link #fill}) is a String.
+   * reused record after record, so a record costs no map.
    */
   static final class Fields {
     final Names names;
-    /** The bytes scanned last: the values are ranges of them. */
-    private byte[] bytes;
-    /** A known name's value, once it is a String (asked for, or given by Jackson). */
+    /** The text scanned last: the known names' string values are ranges of it until asked for. */
+    private String text;
+    /** A known name's value, once it is a String (a string value asked for, or any other value). */
     private final String[] values;
-    /** Where a known name's value stands in {@link #bytes} (a string without its quotes); -1 for none or a String. */
+    /** Where a known name's string value stands in {@link #text} (without its quotes); -1 when in {@link #values}. */
     private final int[] from;
     private final int[] to;
-    /** Whether the range is ASCII (a string found so, a number or a literal); else it is decoded as UTF-8. */
     private final boolean[] ascii;
     private final boolean[] present;
     private final boolean[] nested;
@@ -236,18 +218,17 @@ final class FlatJson {
     /** Where each other name stands in the {@link #interned} names, -1 for none (a name Jackson gave). */
     private int[] otherInterned = new int[4];
     private String[] otherValues = new String[4];
-    /** Where an other name's value stands in {@link #bytes}, as for the known names. */
+    /** Where an other name's string value stands in {@link #text}, as for the known names; -1 when in otherValues. */
     private int[] otherFrom = new int[4];
     private int[] otherTo = new int[4];
     private boolean[] otherAscii = new boolean[4];
     private boolean[] otherNested = new boolean[4];
     private int others;
     /**
-     * Unknown names met lately, with their UTF-8 bytes, hashes and Spark strings: the same few names come record
-     * after record (the props keys), so each is made once, not once a record. Direct-mapped by hash.
+     * Unknown names met lately, with their hashes and Spark strings: the same few names come record after
+     * record (the props keys), so each is made once, not once a record. Direct-mapped by hash.
      */
     private final String[] interned = new String[INTERNED];
-    private final byte[][] internedBytes = new byte[INTERNED][];
     private final int[] internedHashes = new int[INTERNED];
     private final UTF8String[] internedUtf8 = new UTF8String[INTERNED];
 
@@ -263,7 +244,7 @@ final class FlatJson {
     }
 
     void clear() {
-      bytes = null;
+      text = null;
       Arrays.fill(values, null);
       Arrays.fill(from, -1);
       Arrays.fill(present, false);
@@ -282,11 +263,9 @@ final class FlatJson {
         int slot = names.slot(e.getKey());
         boolean isNested = nestedNames.contains(e.getKey());
         if (slot >= 0) {
-          present[slot] = true;
-          values[slot] = e.getValue();
-          nested[slot] = isNested;
+          putKnown(slot, e.getValue(), isNested);
         } else {
-          appendOther(e.getKey(), -1, e.getValue(), -1, -1, false, isNested); // a map has no duplicate keys
+          appendOther(e.getKey(), e.getValue(), isNested); // a map has no duplicate keys, and may have any number
         }
       }
     }
@@ -298,25 +277,28 @@ final class FlatJson {
       }
       String v = values[slot];
       if (v == null && from[slot] >= 0) {
-        v = text(from[slot], to[slot], ascii[slot]);
+        v = text.substring(from[slot], to[slot]);
         values[slot] = v;
       }
       return v;
     }
 
-    /** {@link #get} as Spark's string: a scanned value goes from the bytes to it in one copy, no String made on the way. */
+    /**
+     * {@link #get} as Spark's string: an ASCII string value goes from the text to UTF-8 bytes in one copy, with
+     * no String made on the way (the decoder copies most fields to the table as they are).
+     */
     UTF8String utf8(int slot) {
       if (slot < 0) {
         return null;
       }
-      if (values[slot] == null && from[slot] >= 0) {
-        return UTF8String.fromBytes(Arrays.copyOfRange(bytes, from[slot], to[slot]));
+      if (values[slot] == null && from[slot] >= 0 && ascii[slot]) {
+        return asciiUtf8(text, from[slot], to[slot]);
       }
-      String v = values[slot];
+      String v = get(slot);
       return v == null ? null : UTF8String.fromString(v);
     }
 
-    /** -1 when the known name at {@code slot} is absent or JSON null, 0 when its value is empty, else more than 0. */
+    /** The length of the known name's value at {@code slot}, -1 when absent or JSON null. */
     int length(int slot) {
       if (slot < 0) {
         return -1;
@@ -329,26 +311,12 @@ final class FlatJson {
 
     /** The first character of the known name's value at {@code slot}; its {@link #length} must be 1 or more. */
     char first(int slot) {
-      if (values[slot] == null && bytes[from[slot]] >= 0) {
-        return (char) bytes[from[slot]];
-      }
-      return get(slot).charAt(0); // a String already, or one that starts with a multi-byte character
+      return values[slot] != null ? values[slot].charAt(0) : text.charAt(from[slot]);
     }
 
     /** Whether the known name at {@code slot} holds an object or an array. */
     boolean nested(int slot) {
       return slot >= 0 && nested[slot];
-    }
-
-    /**
-     * {@link #scan} of the known name's value at {@code slot} (its object, say) into {@code into}, from the bytes
-     * when it was scanned from them: no String made of it. False when absent or null, and as {@link #scan}.
-     */
-    boolean scanInto(int slot, Fields into) {
-      if (slot >= 0 && values[slot] == null && from[slot] >= 0) {
-        return scan(bytes, from[slot], to[slot], into);
-      }
-      return scan(get(slot), into);
     }
 
     int others() {
@@ -362,7 +330,7 @@ final class FlatJson {
     String otherValue(int k) {
       String v = otherValues[k];
       if (v == null && otherFrom[k] >= 0) {
-        v = text(otherFrom[k], otherTo[k], otherAscii[k]);
+        v = text.substring(otherFrom[k], otherTo[k]);
         otherValues[k] = v;
       }
       return v;
@@ -376,44 +344,49 @@ final class FlatJson {
       }
       UTF8String u = internedUtf8[at];
       if (u == null) {
-        u = UTF8String.fromBytes(internedBytes[at]);
+        u = UTF8String.fromString(otherNames[k]);
         internedUtf8[at] = u;
       }
       return u;
     }
 
-    /** {@link #otherValue} as Spark's string, a scanned value in one copy from the bytes (as {@link #utf8}). */
+    /** {@link #otherValue} as Spark's string, an ASCII string value in one copy from the text (as {@link #utf8}). */
     UTF8String otherUtf8(int k) {
-      if (otherValues[k] == null && otherFrom[k] >= 0) {
-        return UTF8String.fromBytes(Arrays.copyOfRange(bytes, otherFrom[k], otherTo[k]));
+      if (otherValues[k] == null && otherFrom[k] >= 0 && otherAscii[k]) {
+        return asciiUtf8(text, otherFrom[k], otherTo[k]);
       }
-      String v = otherValues[k];
+      String v = otherValue(k);
       return v == null ? null : UTF8String.fromString(v);
     }
 
-    boolean otherNested(int k) {
-      return otherNested[k];
-    }
-
-    private String text(int start, int end, boolean isAscii) {
-      return new String(bytes, start, end - start, isAscii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
-    }
-
-    /** The place of the name {@code b[from, from + length)} (hash {@code hash}) in {@link #interned}, put there if new. */
-    private int intern(byte[] b, int from, int length, int hash) {
+    /** The place of the name {@code text[from, from + length)} (hash {@code hash}) in {@link #interned}, put there if new. */
+    private int intern(String text, int from, int length, int hash) {
       int at = (hash ^ (hash >>> 16)) & (INTERNED - 1);
-      byte[] known = internedBytes[at];
-      if (known == null || internedHashes[at] != hash || !Arrays.equals(known, 0, known.length, b, from, from + length)) {
-        internedBytes[at] = Arrays.copyOfRange(b, from, from + length);
-        interned[at] = new String(internedBytes[at], StandardCharsets.UTF_8);
+      String name = interned[at];
+      if (name == null || internedHashes[at] != hash || name.length() != length || !text.regionMatches(from, name, 0, length)) {
+        interned[at] = text.substring(from, from + length);
         internedHashes[at] = hash;
         internedUtf8[at] = null;
       }
       return at;
     }
 
-    /** A known name's value as the range {@code [start, end)} of the bytes (start -1 for JSON null). */
-    private boolean putKnown(int slot, int start, int end, boolean isAscii, boolean isNested) {
+    boolean otherNested(int k) {
+      return otherNested[k];
+    }
+
+    private boolean putKnown(int slot, String value, boolean isNested) {
+      if (present[slot]) {
+        return false;
+      }
+      present[slot] = true;
+      values[slot] = value;
+      nested[slot] = isNested;
+      return true;
+    }
+
+    /** A known name's string value as the range {@code [start, end)} of the text, ASCII-only or not. */
+    private boolean putKnownRange(int slot, int start, int end, boolean isAscii) {
       if (present[slot]) {
         return false;
       }
@@ -421,16 +394,15 @@ final class FlatJson {
       from[slot] = start;
       to[slot] = end;
       ascii[slot] = isAscii;
-      nested[slot] = isNested;
       return true;
     }
 
     /**
-     * The name at {@code at} in {@link #interned}, with its value as the range {@code [start, end)} of the bytes
-     * (start -1 for JSON null). False for a duplicate name, and past {@link #MAX_NESTED_NAMES} others (checked
-     * pairwise: Jackson takes more).
+     * The name at {@code at} in {@link #interned}, with its value: a String, or the range {@code [start, end)} of
+     * the text for a string value (start -1 for none). False for a duplicate name, and past
+     * {@link #MAX_NESTED_NAMES} others (checked pairwise: Jackson takes more).
      */
-    private boolean putOther(int at, int start, int end, boolean isAscii, boolean isNested) {
+    private boolean putOther(int at, String value, int start, int end, boolean isAscii, boolean isNested) {
       if (others >= MAX_NESTED_NAMES) {
         return false;
       }
@@ -440,11 +412,15 @@ final class FlatJson {
           return false;
         }
       }
-      appendOther(name, at, null, start, end, isAscii, isNested);
+      appendOther(name, value, isNested);
+      otherInterned[others - 1] = at;
+      otherFrom[others - 1] = start;
+      otherTo[others - 1] = end;
+      otherAscii[others - 1] = isAscii;
       return true;
     }
 
-    private void appendOther(String name, int at, String value, int start, int end, boolean isAscii, boolean isNested) {
+    private void appendOther(String name, String value, boolean isNested) {
       if (others == otherNames.length) {
         otherNames = Arrays.copyOf(otherNames, 2 * others);
         otherInterned = Arrays.copyOf(otherInterned, 2 * others);
@@ -455,55 +431,46 @@ final class FlatJson {
         otherNested = Arrays.copyOf(otherNested, 2 * others);
       }
       otherNames[others] = name;
-      otherInterned[others] = at;
+      otherInterned[others] = -1;
       otherValues[others] = value;
-      otherFrom[others] = start;
-      otherTo[others] = end;
-      otherAscii[others] = isAscii;
+      otherFrom[others] = -1;
       otherNested[others++] = isNested;
     }
   }
 
-  private static boolean hasUnpairedSurrogate(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return true;
-      }
-    }
-    return false;
+  /** The ASCII-only range {@code [from, to)} of {@code text} as Spark's string, in one copy. */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): each char's low 8 bits, exact for ASCII
+  private static UTF8String asciiUtf8(String text, int from, int to) {
+    byte[] bytes = new byte[to - from];
+    text.getBytes(from, to, bytes, 0);
+    return UTF8String.fromBytes(bytes);
   }
 
   /** The end of the value at {@code i} inside a container at {@code depth}, or {@link #FAIL}. */
-  private static int scanValue(byte[] b, int i, int n, int depth) {
-    if (i >= n) {
+  private static int scanValue(String s, int i, int depth) {
+    if (i >= s.length()) {
       return FAIL;
     }
-    return switch (b[i]) {
-      case '"' -> scanString(b, i, n);
-      case '{' -> scanObject(b, i, n, depth + 1);
-      case '[' -> scanArray(b, i, n, depth + 1);
-      case 'n' -> scanLiteral(b, i, n, NULL);
-      case 't' -> scanLiteral(b, i, n, TRUE);
-      case 'f' -> scanLiteral(b, i, n, FALSE);
-      default -> scanNumber(b, i, n);
+    return switch (s.charAt(i)) {
+      case '"' -> scanString(s, i);
+      case '{' -> scanObject(s, i, depth + 1);
+      case '[' -> scanArray(s, i, depth + 1);
+      case 'n' -> scanLiteral(s, i, "null");
+      case 't' -> scanLiteral(s, i, "true");
+      case 'f' -> scanLiteral(s, i, "false");
+      default -> scanNumber(s, i);
     };
   }
 
-  private static final byte[] NULL = {'n', 'u', 'l', 'l'};
-  private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
-  private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
-
   /** The index after the closing quote of the string at {@code i}, or {@link #FAIL} at an escape or control. */
-  private static int scanString(byte[] b, int i, int n) {
+  private static int scanString(String s, int i) {
+    int n = s.length();
     for (int j = i + 1; j < n; j++) {
-      byte c = b[j];
+      char c = s.charAt(j);
       if (c == '"') {
         return j + 1;
       }
-      if (c == '\\' || c >= 0 && c < 0x20) {
+      if (c == '\\' || c < 0x20) {
         return FAIL;
       }
     }
@@ -514,46 +481,48 @@ final class FlatJson {
    * {@link #scanString} for a top-level value, which also tells whether the string holds only ASCII: the index
    * after the closing quote when it does, {@code -(that index) - 2} when it does not, {@link #FAIL} as there.
    */
-  private static int scanTopString(byte[] b, int i, int n) {
+  private static int scanTopString(String s, int i) {
+    int n = s.length();
     int seen = 0;
     for (int j = i + 1; j < n; j++) {
-      byte c = b[j];
+      char c = s.charAt(j);
       if (c == '"') {
-        return seen >= 0 ? j + 1 : -(j + 1) - 2;
+        return seen < 0x80 ? j + 1 : -(j + 1) - 2;
       }
-      if (c == '\\' || c >= 0 && c < 0x20) {
+      if (c == '\\' || c < 0x20) {
         return FAIL;
       }
-      seen |= c; // a byte of a multi-byte character is negative
+      seen |= c;
     }
     return FAIL;
   }
 
-  private static int scanObject(byte[] b, int i, int n, int depth) {
+  private static int scanObject(String s, int i, int depth) {
     if (depth > MAX_DEPTH) {
       return FAIL;
     }
-    i = skipWs(b, i + 1, n);
-    if (i < n && b[i] == '}') {
+    int n = s.length();
+    i = skipWs(s, i + 1);
+    if (i < n && s.charAt(i) == '}') {
       return i + 1;
     }
     int[] names = null; // start and end of each name so far, for the duplicate check
     int count = 0;
     while (true) {
-      if (i >= n || b[i] != '"') {
+      if (i >= n || s.charAt(i) != '"') {
         return FAIL;
       }
-      int nameEnd = scanString(b, i, n);
+      int nameEnd = scanString(s, i);
       if (nameEnd == FAIL) {
         return FAIL;
       }
       int from = i + 1;
-      int to = nameEnd - 1;
+      int len = nameEnd - 1 - from;
       if (names == null) {
         names = new int[16];
       } else {
         for (int k = 0; k < count; k += 2) {
-          if (Arrays.equals(b, names[k], names[k + 1], b, from, to)) {
+          if (names[k + 1] - names[k] == len && s.regionMatches(names[k], s, from, len)) {
             return FAIL; // a duplicate name: Jackson checks nested objects too
           }
         }
@@ -565,88 +534,91 @@ final class FlatJson {
         }
       }
       names[count++] = from;
-      names[count++] = to;
-      i = skipWs(b, nameEnd, n);
-      if (i >= n || b[i] != ':') {
+      names[count++] = from + len;
+      i = skipWs(s, nameEnd);
+      if (i >= n || s.charAt(i) != ':') {
         return FAIL;
       }
-      i = scanValue(b, skipWs(b, i + 1, n), n, depth);
-      if (i == FAIL || (i = separator(b, i, n, '}')) == FAIL) {
+      i = scanValue(s, skipWs(s, i + 1), depth);
+      if (i == FAIL || (i = separator(s, i, '}')) == FAIL) {
         return FAIL;
       }
-      if (b[i] == '}') {
+      if (s.charAt(i) == '}') {
         return i + 1;
       }
-      i = skipWs(b, i + 1, n);
+      i = skipWs(s, i + 1);
     }
   }
 
-  private static int scanArray(byte[] b, int i, int n, int depth) {
+  private static int scanArray(String s, int i, int depth) {
     if (depth > MAX_DEPTH) {
       return FAIL;
     }
-    i = skipWs(b, i + 1, n);
-    if (i < n && b[i] == ']') {
+    int n = s.length();
+    i = skipWs(s, i + 1);
+    if (i < n && s.charAt(i) == ']') {
       return i + 1;
     }
     while (true) {
-      i = scanValue(b, i, n, depth);
-      if (i == FAIL || (i = separator(b, i, n, ']')) == FAIL) {
+      i = scanValue(s, i, depth);
+      if (i == FAIL || (i = separator(s, i, ']')) == FAIL) {
         return FAIL;
       }
-      if (b[i] == ']') {
+      if (s.charAt(i) == ']') {
         return i + 1;
       }
-      i = skipWs(b, i + 1, n);
+      i = skipWs(s, i + 1);
     }
   }
 
-  private static int scanLiteral(byte[] b, int i, int n, byte[] literal) {
-    int end = i + literal.length;
-    return end <= n && Arrays.equals(b, i, end, literal, 0, literal.length) && endsToken(b, end, n) ? end : FAIL;
+  private static int scanLiteral(String s, int i, String literal) {
+    int end = i + literal.length();
+    return s.startsWith(literal, i) && endsToken(s, end) ? end : FAIL;
   }
 
   /** The end of the number at {@code i} by the strict JSON grammar, or {@link #FAIL}. */
-  private static int scanNumber(byte[] b, int i, int n) {
+  private static int scanNumber(String s, int i) {
+    int n = s.length();
     int j = i;
-    if (j < n && b[j] == '-') {
+    if (j < n && s.charAt(j) == '-') {
       j++;
     }
     if (j >= n) {
       return FAIL;
     }
-    byte c = b[j];
+    char c = s.charAt(j);
     if (c == '0') {
       j++;
     } else if (c >= '1' && c <= '9') {
-      j = skipDigits(b, j + 1, n);
+      j = skipDigits(s, j + 1);
     } else {
       return FAIL;
     }
-    if (j < n && b[j] == '.') {
+    if (j < n && s.charAt(j) == '.') {
       int from = j + 1;
-      j = skipDigits(b, from, n);
+      j = skipDigits(s, from);
       if (j == from) {
         return FAIL;
       }
     }
-    if (j < n && (b[j] == 'e' || b[j] == 'E')) {
+    if (j < n && (s.charAt(j) == 'e' || s.charAt(j) == 'E')) {
       j++;
-      if (j < n && (b[j] == '+' || b[j] == '-')) {
+      if (j < n && (s.charAt(j) == '+' || s.charAt(j) == '-')) {
         j++;
       }
       int from = j;
-      j = skipDigits(b, from, n);
+      j = skipDigits(s, from);
       if (j == from) {
         return FAIL;
       }
     }
-    return endsToken(b, j, n) ? j : FAIL;
+    return endsToken(s, j) ? j : FAIL;
   }
 
-  private static int skipDigits(byte[] b, int i, int n) {
+  private static int skipDigits(String s, int i) {
+    int n = s.length();
     while (i < n) {
-      byte c = b[i];
+      char c = s.charAt(i);
       if (c < '0' || c > '9') {
         break;
       }
@@ -656,23 +628,24 @@ final class FlatJson {
   }
 
   /** Whether a number or literal ending at {@code i} is followed by what may follow a value in a container. */
-  private static boolean endsToken(byte[] b, int i, int n) {
-    if (i >= n) {
+  private static boolean endsToken(String s, int i) {
+    if (i >= s.length()) {
       return false;
     }
-    byte c = b[i];
+    char c = s.charAt(i);
     return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
   }
 
   /** Where the ',' or {@code close} after a value ending at {@code i} stands (past whitespace), or {@link #FAIL}. */
-  private static int separator(byte[] b, int i, int n, char close) {
-    i = skipWs(b, i, n);
-    return i < n && (b[i] == ',' || b[i] == close) ? i : FAIL;
+  private static int separator(String s, int i, char close) {
+    i = skipWs(s, i);
+    return i < s.length() && (s.charAt(i) == ',' || s.charAt(i) == close) ? i : FAIL;
   }
 
-  private static int skipWs(byte[] b, int i, int n) {
+  private static int skipWs(String s, int i) {
+    int n = s.length();
     while (i < n) {
-      byte c = b[i];
+      char c = s.charAt(i);
       if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
         break;
       }

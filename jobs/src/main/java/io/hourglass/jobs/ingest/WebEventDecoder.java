@@ -16,7 +16,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -171,13 +170,6 @@ public final class WebEventDecoder implements RecordDecoder {
   /** The fields of the record being decoded, and of its props (all names unknown in advance, kept in order). */
   private transient FlatJson.Fields fields;
   private transient FlatJson.Fields props;
-  /**
-   * The record being decoded: its text, or its ASCII bytes {@code valueBytes[0, valueLength)} (see {@link #value}),
-   * already scanned into {@link #fields} by {@link #decodeLine}.
-   */
-  private transient String valueText;
-  private transient byte[] valueBytes;
-  private transient int valueLength;
 
   /**
    * @param raw the raw record contract (which fields are known, which are strings)
@@ -344,47 +336,9 @@ public final class WebEventDecoder implements RecordDecoder {
   /** The record's row; null for a record the output leaves out (a rejected one, but for {@link Output#SURVEY}). */
   @Override
   public InternalRow decode(String sourceFile, long lineNo, int recNo, String value, String readError) {
-    valueText = value;
-    valueBytes = null;
-    return decode(sourceFile, lineNo, recNo, readError);
-  }
-
-  /**
-   * A line the fast scan reads from its bytes ({@link FlatJson#scan(byte[], int, int, FlatJson.Fields)}): then it is
-   * one plain JSON object, so one record, and decoded as {@link #decode(String, long, int, String, String)} would,
-   * with no String made of it. Any other line is declined, to come back whole or split as text.
-   */
-  @Override
-  public InternalRow decodeLine(String sourceFile, long lineNo, byte[] bytes, int length) {
-    if (!FlatJson.scan(bytes, 0, length, fields())) {
-      return DECLINED;
-    }
-    valueText = null;
-    valueBytes = bytes;
-    valueLength = length;
-    return decode(sourceFile, lineNo, 0, null);
-  }
-
-  private FlatJson.Fields fields() {
-    if (fields == null) {
-      fields = new FlatJson.Fields(names);
-      props = new FlatJson.Fields(FlatJson.Names.NONE);
-    }
-    return fields;
-  }
-
-  /** The record being decoded as text: made from its bytes only when needed (a rejected record's raw value). */
-  private String value() {
-    if (valueText == null && valueBytes != null) {
-      valueText = new String(valueBytes, 0, valueLength, StandardCharsets.ISO_8859_1);
-    }
-    return valueText;
-  }
-
-  private InternalRow decode(String sourceFile, long lineNo, int recNo, String readError) {
     lastDetail = null;
     Object[] row = new Object[schema.fields().length];
-    String status = classify(row, readError);
+    String status = classify(row, value, readError);
     boolean ok = status.equals(Status.OK);
     if (sourceFile != currentObject && currentObject != null && !sourceFile.equals(currentObject)) {
       objectDone();
@@ -399,7 +353,7 @@ public final class WebEventDecoder implements RecordDecoder {
       ok = false;
     }
     if (side != null) {
-      side.record(status, sourceFile, lineNo, recNo, ok ? null : value(), lastDetail, ingestHourText);
+      side.record(status, sourceFile, lineNo, recNo, ok ? null : value, lastDetail, ingestHourText);
       if (ok) {
         side.accepted(idHash);
       }
@@ -415,17 +369,17 @@ public final class WebEventDecoder implements RecordDecoder {
       row[iStatus] = ok ? OK : UTF8String.fromString(status);
     }
     if (!ok) {
-      row[iValue] = UTF8String.fromString(value());
+      row[iValue] = UTF8String.fromString(value);
     }
     return new GenericInternalRow(row);
   }
 
   /** Fills the typed columns of an accepted record and returns its status; the detail of any other. */
-  private String classify(Object[] row, String readError) {
+  private String classify(Object[] row, String value, String readError) {
     if (readError != null) {
       String status;
       String detail;
-      if (value() == null) {
+      if (value == null) {
         status = Status.CORRUPT_FILE;
         detail = readError;
       } else if (readError.startsWith(Status.INVALID_UTF8 + ": ") || readError.startsWith(Status.OVERSIZED + ": ")) {
@@ -437,12 +391,16 @@ public final class WebEventDecoder implements RecordDecoder {
       }
       return detail(row, status, detail);
     }
-    FlatJson.Fields fields = fields();
-    if (valueBytes == null && isBlank(valueText)) {
+    if (isBlank(value)) {
       return Status.BLANK;
     }
-    if (valueBytes == null && !FlatJson.scan(valueText, fields)) { // bytes are scanned already (decodeLine)
-      JsonObjects.Parsed parsed = JsonObjects.parseObject(valueText);
+    if (fields == null) {
+      fields = new FlatJson.Fields(names);
+      props = new FlatJson.Fields(FlatJson.Names.NONE);
+    }
+    FlatJson.Fields fields = this.fields;
+    if (!FlatJson.scan(value, fields)) {
+      JsonObjects.Parsed parsed = JsonObjects.parseObject(value);
       if (parsed.fields() == null) {
         return detail(row, Status.MALFORMED_JSON, "not a single JSON object: " + parsed.error());
       }
@@ -490,9 +448,9 @@ public final class WebEventDecoder implements RecordDecoder {
     if (timeRaw != null && !epochSeconds && time == null) {
       bad.add("event_time: '" + timeRaw + "' is not ISO-8601 or epoch millis");
     }
-    boolean hasProps = fields.length(sProps) >= 0;
-    if (hasProps && !fields.scanInto(sProps, props)) {
-      JsonObjects.Parsed parsed = JsonObjects.parseObject(fields.get(sProps));
+    String propsRaw = fields.get(sProps);
+    if (propsRaw != null && !FlatJson.scan(propsRaw, props)) {
+      JsonObjects.Parsed parsed = JsonObjects.parseObject(propsRaw);
       if (parsed.fields() == null) {
         bad.add("props: not a JSON object: " + parsed.error());
       } else {
@@ -518,7 +476,7 @@ public final class WebEventDecoder implements RecordDecoder {
     }
     row[iSite] = site;
     row[iTime] = time;
-    row[iProps] = hasProps ? map(props) : null;
+    row[iProps] = propsRaw == null ? null : map(props);
     String url = fields.get(sUrl);
     UrlParts parts = urlParts(url);
     set(row, iDomain, parts.domain());

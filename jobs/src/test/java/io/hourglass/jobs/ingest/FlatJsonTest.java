@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.regex.Pattern;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 
@@ -129,8 +128,6 @@ class FlatJsonTest {
         "\uFEFF{\"a\":1}",
         "\u00A0{\"a\":1}",
         "{\"a\":1}\u00A0",
-        "{\"a\":\"\uD83D\"}", // an unpaired surrogate, which the scan's UTF-8 cannot hold
-        "{\"\uDE00\":1}",
         "{\"deep\":" + "[".repeat(FlatJson.MAX_DEPTH) + "]".repeat(FlatJson.MAX_DEPTH) + "}",
         "{\"deep\":" + "{\"k\":".repeat(2000) + "1" + "}".repeat(2000) + "}");
     for (String text : texts) {
@@ -222,7 +219,7 @@ class FlatJsonTest {
       String expected = known.get(fields.names.name(slot));
       // Spark's string first, while a scanned string value is still a range of the text (ASCII or not).
       assertEquals(expected == null ? null : UTF8String.fromString(expected), fields.utf8(slot), text);
-      assertEquals(expected == null ? -1 : Integer.signum(expected.length()), Integer.signum(fields.length(slot)), text);
+      assertEquals(expected == null ? -1 : expected.length(), fields.length(slot), text);
       if (expected != null && !expected.isEmpty()) {
         assertEquals(expected.charAt(0), fields.first(slot), text);
       }
@@ -271,23 +268,18 @@ class FlatJsonTest {
   }
 
   /**
-   * Null only where there is a reason: if Jackson takes a text with no escape and no unpaired surrogate (which the
-   * scan's UTF-8 cannot hold; the reader never makes one), at the depths generated here, the scanner takes it too,
-   * so it refuses no more than it must.
+   * Null only where there is a reason: if Jackson takes a text with no escape (at the depths generated here),
+   * the scanner takes it too, so it refuses no more than it must.
    */
   @Test
   void whatJacksonTakesWithoutAnEscapeIsScanned() {
     Random random = new Random(7);
-    Pattern unpaired = Pattern.compile("[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]");
-    int scanned = 0;
     for (int i = 0; i < 20_000; i++) {
       String damaged = damage(random, event(random));
-      if (damaged.indexOf('\\') < 0 && !unpaired.matcher(damaged).find() && JsonObjects.parseObject(damaged).error() == null) {
+      if (damaged.indexOf('\\') < 0 && JsonObjects.parseObject(damaged).error() == null) {
         assertNotNull(parse(damaged), damaged);
-        scanned++;
       }
     }
-    assertTrue(scanned > 1_000, "texts Jackson takes: " + scanned);
   }
 
   /** {@link FlatJson#scan} with no name known in advance, in {@link JsonObjects#parseObject}'s form; null where it declines. */

@@ -3,35 +3,18 @@ package io.hourglass.jobs.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hourglass.common.config.Hour;
-import io.hourglass.common.config.PiiMode;
-import io.hourglass.common.io.RecordDecoder;
-import io.hourglass.common.schema.TableSchema;
 import io.hourglass.common.testing.SparkTestSession;
 import io.hourglass.common.transform.Columns;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.DateTimeUtils;
-import org.apache.spark.sql.catalyst.util.MapData;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 
@@ -212,71 +195,5 @@ class WebEventDecoderTest {
     }
     assertNotNull(WebEventDecoder.simpleUrlParts("https://www.shop20.example.com/p/5377?ref=x"));
     assertEquals(true, simple > 3_000, "simple " + simple);
-  }
-  /**
-   * {@code decodeLine} takes a line from its bytes and gives what {@code decode} gives for its text, or declines it
-   * (then the reader hands the line over as text, split when it is a concatenation): checked on every ASCII line of
-   * the bad-input corpus and a few more, with the rows of every status (the SURVEY output keeps rejected records).
-   */
-  @Test
-  void aLineDecodedFromItsBytesGivesWhatItsTextGives() throws IOException {
-    List<String> lines = new ArrayList<>(List.of(
-        "{\"event_id\":\"b1\",\"event_type\":\"click\",\"event_time\":\"2026-11-20T10:15:00Z\",\"site_id\":7,"
-            + "\"user_id\":\"u1\",\"url\":\"https://a.example.com/p?q=1\",\"ip\":\"192.0.2.9\",\"email\":\"a@example.com\","
-            + "\"props\":{\"ab\":\"A\",\"n\":1,\"o\":{\"x\":[1,2]}},\"extra_field\":[true,null],\"more\":\"x\"}",
-        "{\"event_id\":\"b2\",\"event_type\":\"view\",\"event_time\":1795169309758,\"site_id\":\"12\",\"props\":\"not an object\"}",
-        "{\"event_id\":\"b3\",\"event_type\":\"view\",\"event_time\":\"2026-11-20T10:00:00Z\",\"props\":null,\"ip\":null}",
-        "{\"a\":1}{\"event_id\":\"b4\"}", "   ", "", "{\"event_id\":\"b5\",\"event_id\":\"b6\"}", "[1,2]", "{\"event_id\":\"b7\"} x"));
-    try (var files = Files.list(Path.of("src/test/resources/corpus/main"))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-        for (String line : new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).split("\n", -1)) {
-          lines.add(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
-        }
-      }
-    }
-    WebEventDecoder fromText = surveyDecoder();
-    WebEventDecoder fromBytes = surveyDecoder();
-    StructType schema = fromText.schema();
-    int taken = 0;
-    int declined = 0;
-    for (String line : lines) {
-      if (!line.chars().allMatch(c -> c < 0x80)) {
-        continue; // the reader offers whole lines of ASCII only
-      }
-      byte[] ascii = line.getBytes(StandardCharsets.US_ASCII);
-      byte[] buffer = Arrays.copyOf(ascii, ascii.length + 16); // the reader's array: longer than the line, reused
-      InternalRow row = fromBytes.decodeLine("f.json", 3, buffer, ascii.length);
-      Arrays.fill(buffer, (byte) '#'); // the next line overwrites it: the row must not read it any more
-      if (row == RecordDecoder.DECLINED) {
-        declined++;
-        row = fromBytes.decode("f.json", 3, 0, line, null);
-      } else {
-        taken++;
-      }
-      assertEquals(render(fromText.decode("f.json", 3, 0, line, null), schema), render(row, schema), line);
-    }
-    assertTrue(taken >= 20, "lines taken from their bytes: " + taken);
-    assertTrue(declined >= 8, "lines declined: " + declined);
-  }
-
-  private static WebEventDecoder surveyDecoder() {
-    return new WebEventDecoder(WebEventDecoder.Output.SURVEY, TableSchema.load("web_events/raw-v1.avsc"),
-        TableSchema.load("web_events/events-v1.avsc"), Hour.parse("2026-11-20T10"), Duration.ofHours(6),
-        Duration.ofMinutes(10), PiiMode.HASH, Optional.of("a test key, not a secret".getBytes(StandardCharsets.UTF_8)));
-  }
-
-  /** A decoded row as text, column by column (a map as its keys and values). */
-  private static List<String> render(InternalRow row, StructType schema) {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < schema.size(); i++) {
-      DataType t = schema.fields()[i].dataType();
-      Object v = row.isNullAt(i) ? null : row.get(i, t);
-      if (v instanceof MapData m) {
-        v = Arrays.asList(m.keyArray().toObjectArray(DataTypes.StringType)) + "="
-            + Arrays.asList(m.valueArray().toObjectArray(DataTypes.StringType));
-      }
-      out.add(schema.fields()[i].name() + ":" + v);
-    }
-    return out;
   }
 }
