@@ -31,8 +31,8 @@ import org.apache.hadoop.mapreduce.TaskType;
 import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
 import org.apache.parquet.hadoop.ParquetOutputFormat;
 import org.apache.spark.TaskContext;
-import org.apache.spark.rdd.RDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
@@ -128,7 +128,7 @@ final class DirectParquetStage {
     List<List<String>> groups = groups(input.files(), tasks);
     // One job over the groups, run with the task itself as the job's function: mapPartitionsWithIndex and collect
     // would wrap it in Scala closures, which Spark's closure cleaner reads back from their classes' bytecode (RDD's,
-    // JavaRDDLike's, SparkContext's: 0.2-0.3 s of the driver's start, and C2 compiling the class reader); a named
+    // JavaRDDLike's, SparkContext's: 0.1-0.2 s of a fresh JVM's driver, and C2 compiling the class reader); a named
     // class is not a closure, so the cleaner only checks that it serializes.
     RDD<List<String>> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(groups, groups.size()).rdd();
     WrittenFile[][] written = (WrittenFile[][]) spark.sparkContext().runJob(rdd, task, ClassTag$.MODULE$.apply(WrittenFile[].class));
@@ -279,16 +279,15 @@ final class DirectParquetStage {
     @Override
     public WrittenFile[] apply(TaskContext context, scala.collection.Iterator<List<String>> objects) {
       try {
-        return call(context.partitionId(), context, JavaConverters.asJavaIterator(objects)).toArray(WrittenFile[]::new);
+        return call(context, JavaConverters.asJavaIterator(objects)).toArray(WrittenFile[]::new);
       } catch (IOException e) {
         throw new UncheckedIOException(e.getMessage(), e); // Scala functions declare no checked exceptions
       }
     }
 
-    /** Task {@code partition}'s objects decoded and written; {@code context} null outside a Spark task (tests). */
-    List<WrittenFile> call(int partition, TaskContext context, Iterator<List<String>> objects) throws IOException {
-      int attempt = context == null ? 0 : context.attemptNumber();
-      Files files = new Files(partition, attempt);
+    /** The task's objects decoded and written, as its partition's attempt. */
+    private List<WrittenFile> call(TaskContext context, Iterator<List<String>> objects) throws IOException {
+      Files files = new Files(context.partitionId(), context.attemptNumber());
       long seen = 0;
       try {
         while (objects.hasNext()) {
@@ -297,7 +296,7 @@ final class DirectParquetStage {
                 new RawLineReader.RecordIterator(conf.get(), path), decoder);
             try {
               while (reader.next()) {
-                if (context != null && (++seen & 4095) == 0) {
+                if ((++seen & 4095) == 0) {
                   context.killTaskIfInterrupted(); // a cancelled job (another task failed) stops this one soon
                 }
                 files.write(reader.get());

@@ -171,11 +171,12 @@ public class DirectWriteSupport extends ParquetWriteSupport {
    */
   private boolean beforeSwitch(InternalRow row) {
     for (int i = 0; i < kinds.length; i++) {
-      if (kinds[i] >= INT96 && kinds[i] <= MILLIS && !row.isNullAt(i) && row.getLong(i) < 0) {
+      long micros = kinds[i] >= INT96 && kinds[i] <= MILLIS && !row.isNullAt(i) ? row.getLong(i) : 0;
+      if (micros < 0) {
         if (lastSwitch == Long.MIN_VALUE) {
           lastSwitch = RebaseDateTime.lastSwitchGregorianTs();
         }
-        if (row.getLong(i) < lastSwitch) {
+        if (micros < lastSwitch) {
           return true;
         }
       }
