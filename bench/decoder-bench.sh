@@ -39,7 +39,8 @@ if [[ -z "$input" ]]; then
   input="$(find "$cache/raw" -type f -name '*.gz' | head -1)"
 fi
 
-exec java ${HOURGLASS_JAVA_OPTS:--Xmx1g -XX:+UseParallelGC -XX:InlineSmallCode=500 -XX:FreqInlineSize=70} \
+source "$here/conf/java-opts.sh"
+exec java ${HOURGLASS_JAVA_OPTS:-$(hourglass_java_opts)} \
   -Dlog4j2.configurationFile="$here/conf/log4j2-local.properties" \
   -cp "$here/jobs/target/hourglass.jar:$(cat "$here/jobs/target/launcher-classpath.txt")" \
   io.hourglass.jobs.bench.DecoderBench --input "$input" "${pass[@]}"

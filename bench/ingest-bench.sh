@@ -27,7 +27,7 @@
 # ours with writer = spark), --timeout SECONDS (per run), --stages (one extra untimed run of each Spark
 # engine with the event log on, summarised as jobs and stages; with --repeat 0 only those), --cache DIR,
 # --work DIR, --keep, --report FILE.
-# JVM options for every Java engine: $HOURGLASS_JAVA_OPTS (default "-Xmx1g -XX:+UseParallelGC -XX:InlineSmallCode=500 -XX:FreqInlineSize=70", as ./hourglass).
+# JVM options for every Java engine: $HOURGLASS_JAVA_OPTS (default: ./hourglass's, from conf/java-opts.sh).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -71,6 +71,8 @@ opens=(
   -Djdk.reflect.useDirectMethodHandle=false
 )
 export HOURGLASS_BENCH_JVM_FLAGS="$(printf '%s\n' "${opens[@]}")"
+source "$here/conf/java-opts.sh"
+export HOURGLASS_JAVA_OPTS="${HOURGLASS_JAVA_OPTS:-$(hourglass_java_opts)}"
 
 exec java -Xmx1g -Dhourglass.home="$here" -Dbench.duckdb.classpath="$(cat "$bench_cp")" \
   -Dlog4j2.configurationFile="$here/conf/log4j2-local.properties" \

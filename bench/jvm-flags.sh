@@ -4,17 +4,16 @@
 #
 #   bench/jvm-flags.sh [--records N[,N...]] [--repeat R] [--files F] [--seed S] -- 'OPTS A' 'OPTS B' ...
 #
-# Each set is given whole, as HOURGLASS_JAVA_OPTS; pass the launcher's default ("-Xmx1g -XX:+UseParallelGC
-# -XX:InlineSmallCode=500 -XX:FreqInlineSize=70") first to compare against it. Records as in ingest-bench (100k, 1M, 5M; default 1M),
-# default 3 rounds. The hour is ingest-bench's cached one (target/bench-data/r<N>-f<F>-s<S>, the same
+# Each set is given whole, as HOURGLASS_JAVA_OPTS; the word "default" in a set stands for the launcher's default
+# (conf/java-opts.sh on this machine): pass "default" first to compare against it. Records as in ingest-bench
+# (100k, 1M, 5M; default 1M), default 3 rounds. The hour is ingest-bench's cached one (target/bench-data/r<N>-f<F>-s<S>, the same
 # generator and seed) or is generated there. Every set first runs once untimed (the class-data archive, the
 # page cache); then each round runs every size under every set, each a fresh ./hourglass ingest under GNU
 # time, local[2], email hashed with a bench key. A run that fails, or writes other than N rows, stops the
 # comparison. Prints a Markdown table: median wall and CPU seconds, min-max, peak RSS, and each set's wall
 # and CPU against the first set's.
 #
-#   bench/jvm-flags.sh --records 100k,1M,5M -- "-Xmx1g -XX:+UseParallelGC -XX:InlineSmallCode=500 -XX:FreqInlineSize=70" \
-#       "-Xmx1g -XX:+UseParallelGC -XX:InlineSmallCode=500 -XX:FreqInlineSize=70 -XX:CompileThresholdScaling=4"
+#   bench/jvm-flags.sh --records 100k,1M,5M -- default "default -XX:CompileThresholdScaling=4"
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
@@ -32,7 +31,14 @@ while [[ $# -gt 0 ]]; do
     *) fail "unknown option '$1' (the option sets come after --); see --help" ;;
   esac
 done
-sets=("$@")
+source "$here/conf/java-opts.sh"
+default_opts="$(hourglass_java_opts)"
+sets=()
+for set in "$@"; do
+  words=()
+  for w in $set; do [[ "$w" == default ]] && words+=($default_opts) || words+=("$w"); done
+  sets+=("${words[*]}")
+done
 [[ ${#sets[@]} -ge 2 ]] || fail "give at least two sets of JVM options after --, the baseline first; see --help"
 [[ "$repeat" =~ ^[1-9][0-9]*$ ]] || fail "--repeat must be 1 or more, cannot be: '$repeat'"
 [[ "$files" =~ ^[1-9][0-9]*$ ]] || fail "--files must be 1 or more, cannot be: '$files'"

@@ -173,8 +173,15 @@ public final class IngestBench {
     }
     Path root = Path.of(System.getProperty("hourglass.home", ".")).toAbsolutePath().normalize();
     List<String> flags = lines(System.getenv().getOrDefault("HOURGLASS_BENCH_JVM_FLAGS", ""));
-    List<String> heap = Arrays.stream(System.getenv().getOrDefault("HOURGLASS_JAVA_OPTS", "-Xmx1g -XX:+UseParallelGC -XX:InlineSmallCode=500 -XX:FreqInlineSize=70").trim().split("\\s+"))
-        .filter(s -> !s.isEmpty()).toList();
+    // The engines' JVM options: bench/ingest-bench.sh sets them (the caller's, or ./hourglass's default from
+    // conf/java-opts.sh), so that this class keeps no copy of the default.
+    String javaOpts = System.getenv().getOrDefault("HOURGLASS_JAVA_OPTS", "");
+    if (javaOpts.isBlank()) {
+      System.err.println("ingest-bench: HOURGLASS_JAVA_OPTS is not set (the engines' JVM options); run through bench/ingest-bench.sh");
+      System.exit(2);
+      return;
+    }
+    List<String> heap = Arrays.stream(javaOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
     Path jar = root.resolve("jobs/target/hourglass.jar");
     String sparkCp = jar + ":" + Files.readString(root.resolve("jobs/target/launcher-classpath.txt")).trim();
     String duckCp = jar + ":" + System.getProperty("bench.duckdb.classpath", "");
