@@ -685,23 +685,22 @@ public final class JdbcRunLedger implements AutoCloseable {
   }
 
   /**
-   * The URL to connect with: for an embedded file no larger than {@code compactAbove} bytes, H2's compaction on
-   * close turned off (see {@link #COMPACT_ABOVE_BYTES}). A URL that sets {@code MAX_COMPACT_TIME} itself is kept.
-   * H2 takes the setting from whichever connection opens the file; a process that reaches it through another's
-   * AUTO_SERVER leaves compaction to that one.
+   * The URL to connect with: for an embedded file of at most {@code compactAbove} bytes, H2's compaction on close
+   * turned off (see {@link #COMPACT_ABOVE_BYTES}). A file not found where the URL says (not made yet, or a path H2
+   * resolves otherwise, such as {@code ~}) keeps H2's default, so no file goes without compaction for good; so
+   * does a URL that sets {@code MAX_COMPACT_TIME} itself. H2 takes the setting from whichever connection opens the
+   * file; a process that reaches it through another's AUTO_SERVER leaves compaction to that one.
    */
   static String connectionUrl(LedgerSettings settings, long compactAbove) {
     Path file = settings.embeddedFile();
     if (file == null || settings.url().toUpperCase(Locale.ROOT).contains(H2_MAX_COMPACT_TIME)) {
       return settings.url();
     }
-    long bytes;
     try {
-      bytes = Files.size(file);
-    } catch (IOException e) {
-      bytes = 0; // not made yet (the first run), or unreadable, which opening it will report
+      return Files.size(file) > compactAbove ? settings.url() : settings.url() + ";" + H2_MAX_COMPACT_TIME + "=0";
+    } catch (IOException | SecurityException e) {
+      return settings.url();
     }
-    return bytes > compactAbove ? settings.url() : settings.url() + ";" + H2_MAX_COMPACT_TIME + "=0";
   }
 
   private static Driver driverFor(LedgerSettings settings) {

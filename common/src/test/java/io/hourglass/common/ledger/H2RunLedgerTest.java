@@ -92,15 +92,15 @@ class H2RunLedgerTest extends RunLedgerContract {
   }
 
   @Test
-  void compactionIsLeftOffOnlyForAnEmbeddedFileWithinTheBoundAndNotSetInTheUrl() throws IOException {
-    LedgerSettings fresh = LedgerSettings.embedded(tmp.resolve("no-file-yet"), LEASE);
-    assertEquals(fresh.url() + ";MAX_COMPACT_TIME=0", JdbcRunLedger.connectionUrl(fresh, 100));
-    Path state = Files.createDirectories(tmp.resolve("large"));
+  void compactionIsLeftOffOnlyForAnEmbeddedFileFoundWithinTheBoundAndNotSetInTheUrl() throws IOException {
+    Path state = Files.createDirectories(tmp.resolve("sized"));
     Files.write(state.resolve("ledger.mv.db"), new byte[101]);
-    LedgerSettings large = LedgerSettings.embedded(state, LEASE);
-    assertEquals(large.url(), JdbcRunLedger.connectionUrl(large, 100));
-    assertEquals(large.url() + ";MAX_COMPACT_TIME=0", JdbcRunLedger.connectionUrl(large, 101));
-    LedgerSettings own = new LedgerSettings(fresh.url() + ";max_compact_time=50", "sa", "", LEASE);
+    LedgerSettings sized = LedgerSettings.embedded(state, LEASE);
+    assertEquals(sized.url(), JdbcRunLedger.connectionUrl(sized, 100));
+    assertEquals(sized.url() + ";MAX_COMPACT_TIME=0", JdbcRunLedger.connectionUrl(sized, 101));
+    LedgerSettings fresh = LedgerSettings.embedded(tmp.resolve("no-file-yet"), LEASE);
+    assertEquals(fresh.url(), JdbcRunLedger.connectionUrl(fresh, 100), "a file not found keeps H2's default");
+    LedgerSettings own = new LedgerSettings(sized.url() + ";max_compact_time=50", "sa", "", LEASE);
     assertEquals(own.url(), JdbcRunLedger.connectionUrl(own, 100), "a setting of the user's own is kept");
     LedgerSettings server = new LedgerSettings("jdbc:postgresql://db:5432/ledger", "u", PASSWORD, LEASE);
     assertEquals(server.url(), JdbcRunLedger.connectionUrl(server, 100));
