@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -58,15 +57,6 @@ public final class JdbcRunLedger implements AutoCloseable {
   /** Attempts of one transaction that lost a race (unique key, concurrent update, deadlock) before giving up. */
   private static final int CONFLICT_ATTEMPTS = 6;
   private static final String H2_BIND_ADDRESS = "h2.bindAddress";
-  /**
-   * An embedded ledger file larger than this as a run opens it is compacted as that run closes it (H2's default:
-   * up to 200 ms of moving chunks); a smaller one closes at once. H2 spent 130-190 ms compacting on every close,
-   * however small the file, as the last step of every command; without any compaction an ingest run adds about
-   * 24 KB to the file (200 MB in a year of hours). With this bound the file stays under 4 MB and about one run in
-   * 170 pays the compaction.
-   */
-  static final long COMPACT_ABOVE_BYTES = 4L << 20;
-  private static final String H2_MAX_COMPACT_TIME = "MAX_COMPACT_TIME";
 
   private static final String COLUMNS = "run_id, job, dataset, hour_start, attempt, status, started_at, ended_at, "
       + "input_files, input_bytes, largest_file_bytes, records_read, records_written, records_quarantined, "
@@ -75,16 +65,13 @@ public final class JdbcRunLedger implements AutoCloseable {
   private static final String KEY_IS = "job = ? AND dataset = ? AND hour_start = ?";
 
   private final LedgerSettings settings;
-  /** What connections are made with: the settings' URL, for an embedded file perhaps with its compaction off. */
-  private final String url;
   private final Driver driver;
   /** H2 only: holds the database open between calls (see {@link #open}); null otherwise. */
   private Connection keepOpen;
   private volatile boolean closed;
 
-  private JdbcRunLedger(LedgerSettings settings, String url, Driver driver) {
+  private JdbcRunLedger(LedgerSettings settings, Driver driver) {
     this.settings = settings;
-    this.url = url;
     this.driver = driver;
   }
 
@@ -95,14 +82,9 @@ public final class JdbcRunLedger implements AutoCloseable {
    * @throws IllegalArgumentException when no driver on the classpath accepts the URL
    */
   public static JdbcRunLedger open(LedgerSettings settings) {
-    return open(settings, COMPACT_ABOVE_BYTES);
-  }
-
-  /** {@link #open(LedgerSettings)}, an embedded file compacted as it closes only when larger than {@code compactAbove} bytes. */
-  static JdbcRunLedger open(LedgerSettings settings, long compactAbove) {
     Objects.requireNonNull(settings, "settings");
     prepareEmbedded(settings);
-    JdbcRunLedger ledger = new JdbcRunLedger(settings, connectionUrl(settings, compactAbove), driverFor(settings));
+    JdbcRunLedger ledger = new JdbcRunLedger(settings, driverFor(settings));
     // Reach the database before Flyway does: a refusal then reads the same as from any other call.
     Connection first = ledger.connect();
     if (isH2(settings)) {
@@ -527,7 +509,7 @@ public final class JdbcRunLedger implements AutoCloseable {
     long deadline = System.nanoTime() + LOCKED_FILE_WAIT.toNanos();
     while (true) {
       try {
-        Connection c = driver.connect(url, props);
+        Connection c = driver.connect(settings.url(), props);
         if (c == null) {
           throw new IllegalArgumentException(noDriverMessage(settings));
         }
@@ -684,25 +666,6 @@ public final class JdbcRunLedger implements AutoCloseable {
     }
   }
 
-  /**
-   * The URL to connect with: for an embedded file of at most {@code compactAbove} bytes, H2's compaction on close
-   * turned off (see {@link #COMPACT_ABOVE_BYTES}). A file not found where the URL says (not made yet, or a path H2
-   * resolves otherwise, such as {@code ~}) keeps H2's default, so no file goes without compaction for good; so
-   * does a URL that sets {@code MAX_COMPACT_TIME} itself. H2 takes the setting from whichever connection opens the
-   * file; a process that reaches it through another's AUTO_SERVER leaves compaction to that one.
-   */
-  static String connectionUrl(LedgerSettings settings, long compactAbove) {
-    Path file = settings.embeddedFile();
-    if (file == null || settings.url().toUpperCase(Locale.ROOT).contains(H2_MAX_COMPACT_TIME)) {
-      return settings.url();
-    }
-    try {
-      return Files.size(file) > compactAbove ? settings.url() : settings.url() + ";" + H2_MAX_COMPACT_TIME + "=0";
-    } catch (IOException | SecurityException e) {
-      return settings.url();
-    }
-  }
-
   private static Driver driverFor(LedgerSettings settings) {
     ServiceLoader<Driver> drivers = ServiceLoader.load(Driver.class, JdbcRunLedger.class.getClassLoader());
     var it = drivers.iterator();
@@ -735,7 +698,7 @@ public final class JdbcRunLedger implements AutoCloseable {
   private void migrate() {
     try {
       Flyway.configure(JdbcRunLedger.class.getClassLoader())
-          .dataSource(url, settings.user(), settings.password())
+          .dataSource(settings.url(), settings.user(), settings.password())
           .locations(MIGRATIONS)
           .table(HISTORY_TABLE)
           .failOnMissingLocations(true)

@@ -85,18 +85,13 @@ public record LedgerSettings(String url, String user, String password, Duration 
 
   /** The folder that holds an H2 file database, or null when the URL is not one. */
   Path embeddedFolder() {
-    Path file = embeddedFile();
-    return file == null ? null : file.getParent();
-  }
-
-  /** An H2 file database's file ({@code <name>.mv.db}, which H2 makes of the URL's path), or null when the URL is not one. */
-  Path embeddedFile() {
     String prefix = "jdbc:h2:file:";
     if (!url.regionMatches(true, 0, prefix, 0, prefix.length())) {
       return null;
     }
     String rest = url.substring(prefix.length());
     int semicolon = rest.indexOf(';');
-    return Path.of((semicolon < 0 ? rest : rest.substring(0, semicolon)) + ".mv.db").toAbsolutePath();
+    Path file = Path.of(semicolon < 0 ? rest : rest.substring(0, semicolon));
+    return file.toAbsolutePath().getParent();
   }
 }

@@ -20,7 +20,6 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -63,47 +62,6 @@ class H2RunLedgerTest extends RunLedgerContract {
     open(s).claim(KEY, "r1", T0);
     assertTrue(Files.isRegularFile(state.resolve("ledger.mv.db")), "database file in the state folder");
     assertEquals("127.0.0.1", System.getProperty("h2.bindAddress"));
-  }
-
-  /**
-   * H2 compacts the file for up to 200 ms whenever a database closes, however small it is; the ledger asks for
-   * that only once the file has grown past a bound, so most commands end at once and the file stays small.
-   */
-  @Test
-  void anEmbeddedFileIsCompactedAsItClosesOnlyOnceItHasGrownPastTheBound() throws IOException {
-    LedgerSettings s = LedgerSettings.embedded(tmp.resolve("compacted"), LEASE);
-    Path file = tmp.resolve("compacted/ledger.mv.db");
-    Instant t = T0;
-    for (int run = 1; run <= 8; run++, t = t.plusSeconds(3600)) { // eight hourly runs, none past the bound
-      try (JdbcRunLedger ledger = JdbcRunLedger.open(s, Long.MAX_VALUE)) {
-        ledger.succeeded(ledger.claim(new RunKey("ingest", "web_events", H10.plusSeconds(3600L * run)), "run-" + run, t),
-            METRICS, t.plusSeconds(60));
-      }
-    }
-    long grown = Files.size(file);
-    try (JdbcRunLedger ledger = JdbcRunLedger.open(s, grown - 1)) { // past the bound now: compacted as it closes
-      assertEquals(8, ledger.recentSucceeded("ingest", "web_events", 100).size());
-    }
-    long compacted = Files.size(file);
-    assertTrue(compacted < grown, () -> "the file should shrink when compacted: " + grown + " -> " + compacted + " bytes");
-    try (JdbcRunLedger ledger = JdbcRunLedger.open(s)) {
-      assertEquals(8, ledger.recentSucceeded("ingest", "web_events", 100).size(), "nothing lost by compacting");
-    }
-  }
-
-  @Test
-  void compactionIsLeftOffOnlyForAnEmbeddedFileFoundWithinTheBoundAndNotSetInTheUrl() throws IOException {
-    Path state = Files.createDirectories(tmp.resolve("sized"));
-    Files.write(state.resolve("ledger.mv.db"), new byte[101]);
-    LedgerSettings sized = LedgerSettings.embedded(state, LEASE);
-    assertEquals(sized.url(), JdbcRunLedger.connectionUrl(sized, 100));
-    assertEquals(sized.url() + ";MAX_COMPACT_TIME=0", JdbcRunLedger.connectionUrl(sized, 101));
-    LedgerSettings fresh = LedgerSettings.embedded(tmp.resolve("no-file-yet"), LEASE);
-    assertEquals(fresh.url(), JdbcRunLedger.connectionUrl(fresh, 100), "a file not found keeps H2's default");
-    LedgerSettings own = new LedgerSettings(sized.url() + ";max_compact_time=50", "sa", "", LEASE);
-    assertEquals(own.url(), JdbcRunLedger.connectionUrl(own, 100), "a setting of the user's own is kept");
-    LedgerSettings server = new LedgerSettings("jdbc:postgresql://db:5432/ledger", "u", PASSWORD, LEASE);
-    assertEquals(server.url(), JdbcRunLedger.connectionUrl(server, 100));
   }
 
   @Test
