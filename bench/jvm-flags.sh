@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# JVM flags side by side: our ingest job on one generated hour under two or more sets of JVM options, the
-# runs interleaved round by round so that a noisy machine disturbs every set alike. Not a test.
+# JVM flags, or commits, side by side: our ingest job on one generated hour under two or more sets of JVM options,
+# each perhaps at another commit, the runs interleaved round by round so that a noisy machine disturbs every set
+# alike. Not a test.
 #
 #   bench/jvm-flags.sh [--records N[,N...]] [--repeat R] [--files F] [--seed S] -- 'OPTS A' 'OPTS B' ...
 #
 # Each set is given whole, as HOURGLASS_JAVA_OPTS; the word "default" in a set stands for the launcher's default
-# (conf/java-opts.sh on this machine): pass "default" first to compare against it. Records as in ingest-bench
+# (conf/java-opts.sh on this machine): pass "default" first to compare against it. A set that starts with @REV
+# runs the job of that commit instead of this working tree's: a worktree of it under target/bench-trees/<sha>,
+# built by its own launcher the first time and kept for later comparisons (rm -rf target/bench-trees, then
+# git worktree prune, to drop them); "default" in it is still this tree's default, and a set of @REV alone runs
+# with that commit's own default. Records as in ingest-bench
 # (100k, 1M, 5M; default 1M), default 3 rounds. The hour is ingest-bench's cached one (target/bench-data/r<N>-f<F>-s<S>, the same
 # generator and seed) or is generated there. Every set first runs once untimed (the class-data archive, the
 # page cache); then each round runs every size under every set, each a fresh ./hourglass ingest under GNU
@@ -14,6 +19,7 @@
 # and CPU against the first set's.
 #
 #   bench/jvm-flags.sh --records 100k,1M,5M -- default "default -XX:CompileThresholdScaling=4"
+#   bench/jvm-flags.sh --records 100k,1M --repeat 6 -- "@HEAD~1 default" default   # a change against the commit before
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
@@ -33,11 +39,20 @@ while [[ $# -gt 0 ]]; do
 done
 source "$here/conf/java-opts.sh"
 default_opts="$(hourglass_java_opts)"
-sets=()
+sets=() trees=() labels=()
 for set in "$@"; do
-  words=()
-  for w in $set; do [[ "$w" == default ]] && words+=($default_opts) || words+=("$w"); done
-  sets+=("${words[*]}")
+  words=() tree="$here" label=""
+  for w in $set; do
+    if [[ "$w" == @* && ${#words[@]} -eq 0 && -z "$label" ]]; then
+      sha="$(git -C "$here" rev-parse --verify --quiet "${w#@}^{commit}")" || fail "no commit '${w#@}' in $here (in set '$set')"
+      tree="$here/target/bench-trees/$sha" label="${w#@} = ${sha:0:10}"
+    elif [[ "$w" == default ]]; then
+      words+=($default_opts)
+    else
+      words+=("$w")
+    fi
+  done
+  sets+=("${words[*]}") trees+=("$tree") labels+=("$label")
 done
 [[ ${#sets[@]} -ge 2 ]] || fail "give at least two sets of JVM options after --, the baseline first; see --help"
 [[ "$repeat" =~ ^[1-9][0-9]*$ ]] || fail "--repeat must be 1 or more, cannot be: '$repeat'"
@@ -59,11 +74,19 @@ IFS=, read -ra parts <<< "$records"
 for p in "${parts[@]}"; do sizes+=("$(count "$p")"); done
 
 hour=2026-11-20T10
-"$here/hourglass" --version >/dev/null # builds if the sources are newer than the jar: no timed run pays for it
+note() { echo "jvm-flags $(date +%H:%M:%S): $*" >&2; }
+while IFS= read -r tree; do
+  if [[ "$tree" != "$here" && ! -x "$tree/hourglass" ]]; then
+    note "checking out ${tree##*/} into $tree"
+    mkdir -p "${tree%/*}"
+    git -C "$here" worktree add --detach --force "$tree" "${tree##*/}" >&2 || fail "cannot check out ${tree##*/} into $tree"
+  fi
+  # builds if the sources are newer than the jar: no timed run pays for it
+  "$tree/hourglass" --version >/dev/null || fail "the launcher in $tree failed (building it?)"
+done < <(printf '%s\n' "${trees[@]}" | sort -u)
 export HOURGLASS_HMAC_KEY="${HOURGLASS_BENCH_HMAC_KEY:-jvm-flags-bench-key-not-a-secret-0123456789}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/jvm-flags.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-note() { echo "jvm-flags $(date +%H:%M:%S): $*" >&2; }
 
 # Each size's hour, found in ingest-bench's cache (its folder naming) or generated there, before any run.
 declare -A raw_root
@@ -84,7 +107,7 @@ run() {
   local i=$1 n=$2 out="$work/run"
   rm -rf "$out" && mkdir -p "$out"
   if ! HOURGLASS_JAVA_OPTS="${sets[$i]}" /usr/bin/time -f "%e %U %S %M" -o "$out/time" \
-      "$here/hourglass" ingest --dataset web_events --hour "$hour" --raw-root "${raw_root[$n]}" \
+      "${trees[$i]}/hourglass" ingest --dataset web_events --hour "$hour" --raw-root "${raw_root[$n]}" \
       --warehouse "$out/wh" --set "state-dir=$out/state" --set "spark.master=local[2]" \
       --set datasets.web_events.pii.email=hash > "$out/stdout" 2> "$out/stderr"; then
     tail -5 "$out/stderr" >&2
@@ -116,12 +139,12 @@ for r in $(seq 1 "$repeat"); do
 done
 
 median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
-echo "# JVM flags side by side"
+echo "# JVM flags (or commits) side by side"
 echo
 echo "Command: \`bench/jvm-flags.sh --records $records --repeat $repeat --files $files --seed $seed -- ...\`; $(nproc) cores," \
   "$(java -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.vm.version = //p'), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
-for i in "${!sets[@]}"; do echo "- set $((i + 1)): \`${sets[$i]}\`"; done
+for i in "${!sets[@]}"; do echo "- set $((i + 1)): \`${sets[$i]}\`${labels[$i]:+, at commit ${labels[$i]}}"; done
 echo
 echo "| records | set | wall s (median) | min-max | CPU s (median) | peak RSS MB | wall vs set 1 | CPU vs set 1 |"
 echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
