@@ -41,17 +41,14 @@ source "$here/conf/java-opts.sh"
 default_opts="$(hourglass_java_opts)"
 sets=() trees=() labels=()
 for set in "$@"; do
+  read -ra given <<< "$set"
   words=() tree="$here" label=""
-  for w in $set; do
-    if [[ "$w" == @* && ${#words[@]} -eq 0 && -z "$label" ]]; then
-      sha="$(git -C "$here" rev-parse --verify --quiet "${w#@}^{commit}")" || fail "no commit '${w#@}' in $here (in set '$set')"
-      tree="$here/target/bench-trees/$sha" label="${w#@} = ${sha:0:10}"
-    elif [[ "$w" == default ]]; then
-      words+=($default_opts)
-    else
-      words+=("$w")
-    fi
-  done
+  if [[ "${given[0]:-}" == @* ]]; then # only the first word names a commit
+    rev="${given[0]#@}" given=("${given[@]:1}")
+    sha="$(git -C "$here" rev-parse --verify --quiet "$rev^{commit}")" || fail "no commit '$rev' in $here (in set '$set')"
+    tree="$here/target/bench-trees/$sha" label="$rev = ${sha:0:10}"
+  fi
+  for w in "${given[@]}"; do [[ "$w" == default ]] && words+=($default_opts) || words+=("$w"); done
   sets+=("${words[*]}") trees+=("$tree") labels+=("$label")
 done
 [[ ${#sets[@]} -ge 2 ]] || fail "give at least two sets of JVM options after --, the baseline first; see --help"
