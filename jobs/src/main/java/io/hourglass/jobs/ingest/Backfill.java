@@ -114,7 +114,7 @@ public final class Backfill {
       return t;
     });
     AtomicInteger slot = new AtomicInteger();
-    List<Future<?>> futures = new ArrayList<>();
+    List<Future<?>> futures = new ArrayList<>(); // in the order of todo
     for (Hour h : todo) {
       futures.add(pool.submit(() -> {
         // Each concurrent hour gets an equal share of the executors (FAIR scheduling between pools).
@@ -125,15 +125,23 @@ public final class Backfill {
       }));
     }
     pool.shutdown();
-    for (Future<?> f : futures) {
+    for (int i = 0; i < futures.size(); i++) {
       try {
-        f.get();
+        futures.get(i).get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         pool.shutdownNow();
         break;
       } catch (java.util.concurrent.ExecutionException e) {
-        progress.accept("backfill worker failed: " + e.getCause());
+        // runHour records every Exception; what reaches here is an Error or a listener's failure. The hour is still
+        // counted, as failed unless its outcome was recorded before the listener threw.
+        Hour h = todo.get(i);
+        progress.accept("backfill worker for " + h + " failed: " + e.getCause());
+        synchronized (outcomes) {
+          if (outcomes.stream().noneMatch(o -> o.hour().equals(h))) {
+            outcomes.add(new HourOutcome(h, State.FAILED, 1, String.valueOf(e.getCause()), Duration.ZERO));
+          }
+        }
       }
     }
     List<HourOutcome> sorted = new ArrayList<>(outcomes);
@@ -149,7 +157,7 @@ public final class Backfill {
       try {
         IngestJob.Result r = recorded.run(job, h, 0);
         return new HourOutcome(h, r.empty() ? State.EMPTY : State.SUCCEEDED, attempt, null, Duration.between(t0, clock.instant()));
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // Spark's job failures are SparkException: checked, undeclared, and as much a failure
         String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
         if (!transient_(e) || attempt > options.retries()) {
           return new HourOutcome(h, State.FAILED, attempt, error, Duration.between(t0, clock.instant()));
@@ -167,7 +175,7 @@ public final class Backfill {
   }
 
   /** Bad input, bad settings, balance failures and lock conflicts are not cured by retrying. */
-  static boolean transient_(RuntimeException e) {
+  static boolean transient_(Exception e) {
     return !(e instanceof RunFailedException || e instanceof BadConfigException || e instanceof AlreadyRunningException
         || e instanceof LeaseLostException || e instanceof IllegalArgumentException);
   }

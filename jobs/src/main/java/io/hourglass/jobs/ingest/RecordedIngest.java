@@ -74,7 +74,7 @@ public final class RecordedIngest {
         }
       });
       return result;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // not only RuntimeException: Spark's job failures are SparkException, checked, undeclared
       stop(heart);
       try {
         long wall = Duration.between(started, clock.instant()).toMillis();

@@ -146,6 +146,43 @@ class BackfillStatusTest {
   }
 
   @Test
+  void aFailedSparkJobIsRecordedAsFailedReleasesItsHourAndIsCountedByTheBackfill() throws IOException {
+    generate(FROM, 4);
+    generate(FROM.plusHours(1), 5);
+    // A codec this classpath lacks: the write tasks fail, and Spark reports it as SparkException, a checked exception
+    // that no Java signature declares.
+    String[] brotli = {"--set", "spark.conf.\"spark.sql.parquet.compression.codec\"=brotli"};
+    List<String> one = new ArrayList<>(List.of("ingest", "--dataset", "web_events", "--hour", FROM.toString()));
+    one.addAll(common());
+
+    Run single;
+    Run r;
+    try {
+      single = run(concat(one, List.of(brotli)));
+      r = backfill(FROM, FROM.plusHours(1), concat(List.of("--retries", "0"), List.of(brotli)));
+    } finally {
+      // In-process runs share one Spark session, whose SQL settings outlive a run: put the codec back.
+      SparkTestSession.get().conf().unset("spark.sql.parquet.compression.codec");
+    }
+    assertEquals(1, single.code(), single.out() + single.err());
+    try (JdbcRunLedger ledger = ledger()) {
+      RunRow row = ledger.latest("ingest", "web_events", FROM.start()).orElseThrow();
+      assertEquals("failed", row.status(), row.toString());
+      assertTrue(row.error().contains("BrotliCodec"), row.toString());
+    }
+
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("2 hours: 0 succeeded, 0 empty, 0 skipped (already done), 2 failed"), r.out() + r.err());
+
+    // Nothing holds the hour: with the setting put right, the same hour runs at once (no "already running").
+    Run again = run(one.toArray(String[]::new));
+    assertEquals(0, again.code(), again.out() + again.err());
+    try (JdbcRunLedger ledger = ledger()) {
+      assertEquals("succeeded", ledger.latest("ingest", "web_events", FROM.start()).orElseThrow().status());
+    }
+  }
+
+  @Test
   void aSecondRunOfAnHourThatIsRunningIsRefusedWithItsOwnExitCode() throws IOException {
     generate(FROM, 3);
     try (JdbcRunLedger ledger = ledger()) {
