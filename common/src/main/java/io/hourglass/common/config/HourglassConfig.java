@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 
 /**
  * Loads and validates settings once, at the edge. Precedence, highest first:
@@ -23,6 +25,9 @@ import java.util.function.Function;
  */
 public final class HourglassConfig {
   private static final String ROOT = "hourglass";
+  /** The shipped dataset whose keys every dataset's settings must be among. */
+  private static final String TEMPLATE_DATASET = "web_events";
+  private static final String TEMPLATE_DATASET_FILE = "conf/datasets/" + TEMPLATE_DATASET + ".conf";
   private final Config config;
 
   private HourglassConfig(Config config) {
@@ -36,19 +41,25 @@ public final class HourglassConfig {
    */
   public static HourglassConfig load(Optional<String> dataset, Optional<Path> confFile, List<String> overrides) {
     Config layered = parseOverrides(overrides);
+    Config shipped = parse(() -> ConfigFactory.parseResources("conf/application.conf"), "conf/application.conf");
+    Config datasetTemplate = parse(() -> ConfigFactory.parseResources(TEMPLATE_DATASET_FILE), TEMPLATE_DATASET_FILE)
+        .getConfig(ROOT + ".datasets." + TEMPLATE_DATASET);
+    checkKnown(layered, "--set", shipped, datasetTemplate);
     if (confFile.isPresent()) {
       Path file = confFile.get();
       if (!Files.isRegularFile(file)) {
         throw new BadConfigException("--conf " + file + ": no such file");
       }
-      layered = layered.withFallback(parse(() -> ConfigFactory.parseFile(file.toFile(),
-          ConfigParseOptions.defaults().setAllowMissing(false)), "--conf " + file));
+      Config user = parse(() -> ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)),
+          "--conf " + file);
+      checkKnown(user, "--conf " + file, shipped, datasetTemplate);
+      layered = layered.withFallback(user);
     }
     if (dataset.isPresent()) {
       String resource = "conf/datasets/" + dataset.get() + ".conf";
       layered = layered.withFallback(parse(() -> ConfigFactory.parseResources(resource), resource));
     }
-    layered = layered.withFallback(parse(() -> ConfigFactory.parseResources("conf/application.conf"), "conf/application.conf"));
+    layered = layered.withFallback(shipped);
     try {
       return new HourglassConfig(layered.resolve());
     } catch (ConfigException e) {
@@ -90,7 +101,7 @@ public final class HourglassConfig {
     }
     String url = get("hourglass.ledger.url", config::getString).trim();
     if (!url.isEmpty() && !url.startsWith("jdbc:")) {
-      throw BadConfigException.of("hourglass.ledger.url", url, "must be a JDBC URL (jdbc:postgresql://...) or empty for the embedded ledger");
+      throw BadConfigException.of("hourglass.ledger.url", Secrets.redactUrl(url), "must be a JDBC URL (jdbc:postgresql://...) or empty for the embedded ledger");
     }
     return new LedgerConfig(url, get("hourglass.ledger.user", config::getString),
         get("hourglass.ledger.password-env", config::getString), lease);
@@ -157,6 +168,57 @@ public final class HourglassConfig {
       }
       throw BadConfigException.of(key, value, "must be one of " + allowed);
     }
+  }
+
+  /**
+   * A setting the code never reads is a typo until shown otherwise: {@code --set warehose=s3a://...} would
+   * otherwise run against the default warehouse. Every key under {@code hourglass} must be one that
+   * {@code conf/application.conf} has, or, under {@code datasets.<any name>}, one that the shipped dataset file
+   * has; {@code spark.conf} is free-form (Spark's own keys). Keys outside {@code hourglass} in a {@code --conf}
+   * file are left alone (HOCON substitutions may keep helpers there).
+   */
+  private static void checkKnown(Config user, String origin, Config shipped, Config datasetTemplate) {
+    if (!user.hasPath(ROOT)) {
+      return;
+    }
+    for (Map.Entry<String, ConfigValue> e : user.getConfig(ROOT).entrySet()) {
+      List<String> path = ConfigUtil.splitPath(e.getKey());
+      if (path.size() >= 2 && path.get(0).equals("spark") && path.get(1).equals("conf")) {
+        continue;
+      }
+      boolean known;
+      Config against;
+      String rest;
+      if (path.size() >= 3 && path.get(0).equals("datasets")) {
+        rest = ConfigUtil.joinPath(path.subList(2, path.size()));
+        against = datasetTemplate;
+      } else {
+        rest = e.getKey();
+        against = shipped.getConfig(ROOT);
+      }
+      known = against.hasPathOrNull(rest);
+      if (!known) {
+        String key = ROOT + "." + e.getKey();
+        String prefix = against == datasetTemplate ? ROOT + ".datasets." + ConfigUtil.joinPath(path.get(1)) + "." : ROOT + ".";
+        throw new BadConfigException(origin + ": " + key + " is not a setting" + didYouMean(rest, against, prefix)
+            + " (the settings and their defaults: README, Configuration)");
+      }
+    }
+  }
+
+  /** The closest known key to a misspelt one, if it is close enough to be the one meant. */
+  private static String didYouMean(String key, Config known, String prefix) {
+    LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : known.entrySet().stream().map(Map.Entry::getKey).sorted().toList()) {
+      int d = distance.apply(key, candidate);
+      if (d < bestDistance) {
+        best = candidate;
+        bestDistance = d;
+      }
+    }
+    return best != null && bestDistance <= Math.max(2, key.length() / 4) ? "; did you mean " + prefix + best + "?" : "";
   }
 
   private static Config parseOverrides(List<String> overrides) {

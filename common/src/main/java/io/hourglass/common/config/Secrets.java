@@ -3,6 +3,7 @@ package io.hourglass.common.config;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Secrets come from the environment (or the AWS default chain, for S3), never from a committed file,
@@ -12,7 +13,19 @@ public final class Secrets {
   /** Shortest HMAC key accepted, in bytes (UTF-8 of the variable's value). */
   public static final int MIN_HMAC_KEY_BYTES = 16;
 
+  private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password|pwd)(\\s*=\\s*)[^;&]*");
+  private static final Pattern URL_USERINFO = Pattern.compile("//([^/@:;?]+):[^/@;?]*@");
+
   private Secrets() {}
+
+  /** A URL, or a message that holds one, fit to print: a {@code password=} parameter and a user info's password masked. */
+  public static String redactUrl(String text) {
+    if (text == null) {
+      return null;
+    }
+    String out = URL_PASSWORD.matcher(text).replaceAll("$1$2***");
+    return URL_USERINFO.matcher(out).replaceAll("//$1:***@");
+  }
 
   /**
    * The dataset's HMAC key, or empty when the dataset drops email. A missing or short key is a bad

@@ -1,9 +1,9 @@
 package io.hourglass.common.ledger;
 
+import io.hourglass.common.config.Secrets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Where the ledger lives and how long a run's lock lasts without a heartbeat. The password is read by
@@ -23,9 +23,6 @@ public record LedgerSettings(String url, String user, String password, Duration 
   public static final String EMBEDDED_NAME = "ledger";
 
   private static final int MIN_MASKED_PASSWORD = 4;
-
-  private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password|pwd)(\\s*=\\s*)[^;&]*");
-  private static final Pattern URL_USERINFO = Pattern.compile("//([^/@:;?]+):[^/@;?]*@");
 
   public LedgerSettings {
     if (url == null || !url.startsWith("jdbc:")) {
@@ -74,8 +71,7 @@ public record LedgerSettings(String url, String user, String password, Duration 
     if (text == null) {
       return null;
     }
-    String out = URL_PASSWORD.matcher(text).replaceAll("$1$2***");
-    out = URL_USERINFO.matcher(out).replaceAll("//$1:***@");
+    String out = Secrets.redactUrl(text);
     // A password of one to three characters would turn every message into asterisks and is no secret.
     if (password != null && password.length() >= MIN_MASKED_PASSWORD) {
       out = out.replace(password, "***");

@@ -17,6 +17,8 @@ import org.apache.spark.sql.internal.SQLConf$;
  * {@code ./hourglass} launcher, tests) the configured master is used.
  */
 public final class SparkSessions {
+  /** Spark 3.5's default redaction pattern, plus {@code hmac} for the HMAC key's environment variable. */
+  public static final String REDACTION_REGEX = "(?i)secret|password|token|access[.]?key|hmac";
   private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
   private static final String CLOUD_COMMIT_PROTOCOL = "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol";
   private static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
@@ -77,6 +79,9 @@ public final class SparkSessions {
         builder.config("spark.hadoop.fs.file.impl", launcher.get("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName()));
       }
     }
+    // Spark masks settings whose names match this in its UI, event logs and `ps`-visible dumps; its default misses
+    // the HMAC key's variable (spark.yarn.appMasterEnv.HOURGLASS_HMAC_KEY on EMR). Set by hand, it is left alone.
+    builder.config("spark.redaction.regex", launcher.get("spark.redaction.regex", REDACTION_REGEX));
     // Event time is UTC everywhere: partition values and windows must not depend on the machine's zone.
     builder.config("spark.sql.session.timeZone", "UTC");
     builder.config("spark.sql.shuffle.partitions", String.valueOf(settings.shufflePartitions()));

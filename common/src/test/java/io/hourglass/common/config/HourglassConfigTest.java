@@ -217,6 +217,45 @@ class HourglassConfigTest {
   }
 
   @Test
+  void aMisspeltSettingIsBadNamingItAndTheSettingMeant() throws IOException {
+    BadConfigException top = assertThrows(BadConfigException.class, () -> load("warehose=s3a://prod/wh"));
+    assertEquals("--set: hourglass.warehose is not a setting; did you mean hourglass.warehouse? (the settings and their "
+        + "defaults: README, Configuration)", top.getMessage());
+    BadConfigException nested = assertThrows(BadConfigException.class, () -> load("datasets.web_events.fromat=avro"));
+    assertTrue(nested.getMessage().contains("hourglass.datasets.web_events.fromat is not a setting; did you mean "
+        + "hourglass.datasets.web_events.format?"), nested.getMessage());
+    BadConfigException far = assertThrows(BadConfigException.class, () -> load("ledger.passwd-variable=X"));
+    assertTrue(far.getMessage().startsWith("--set: hourglass.ledger.passwd-variable is not a setting (the"), far.getMessage());
+    Path conf = hocon("typo.conf", "hourglass { catalog { enabeld = true } }");
+    BadConfigException inFile = assertThrows(BadConfigException.class,
+        () -> HourglassConfig.load(Optional.empty(), Optional.of(conf), List.of()));
+    assertTrue(inFile.getMessage().startsWith("--conf " + conf + ": hourglass.catalog.enabeld is not a setting; did you mean "
+        + "hourglass.catalog.enabled?"), inFile.getMessage());
+  }
+
+  @Test
+  void sparksOwnKeysAndANewDatasetsKeysAreSettings() throws IOException {
+    Path conf = hocon("new.conf", String.join("\n",
+        "helper = 3", // outside hourglass: not ours to check
+        "hourglass.datasets.clicks { stream = c, table = clicks, format = avro, window.late = 2h, input.csv.header = false }"));
+    HourglassConfig c = HourglassConfig.load(Optional.empty(), Optional.of(conf),
+        List.of("spark.conf.\"spark.sql.anything.at.all\"=1"));
+    assertEquals("1", c.settings().spark().conf().get("spark.sql.anything.at.all"));
+    assertEquals("clicks", c.raw().getString("hourglass.datasets.clicks.table"));
+  }
+
+  @Test
+  void aLedgerUrlThatIsNotJdbcIsBadWithoutItsPassword() {
+    BadConfigException e = assertThrows(BadConfigException.class,
+        () -> load("ledger.url=postgresql://bob:s3cretpw@db:5432/x").ledger());
+    assertTrue(e.getMessage().contains("hourglass.ledger.url"), e.getMessage());
+    assertTrue(e.getMessage().contains("bob:***@db"), e.getMessage());
+    assertFalse(e.getMessage().contains("s3cretpw"), e.getMessage());
+    BadConfigException q = assertThrows(BadConfigException.class, () -> load("ledger.url=postgres://db/x?password=hunter22").ledger());
+    assertFalse(q.getMessage().contains("hunter22"), q.getMessage());
+  }
+
+  @Test
   void missingConfFileIsBadNamingTheFile() {
     Path missing = tmp.resolve("nowhere.conf");
     BadConfigException e = assertThrows(BadConfigException.class,

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hourglass.common.testing.SparkTestSession;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.util.Utils;
 import org.junit.jupiter.api.Test;
+import scala.Tuple2;
 import scala.collection.JavaConverters;
 
 /** A session's SQL settings read without building its SQL state, against the settings that state holds. */
@@ -40,6 +43,20 @@ class SparkSessionsTest {
     assertEquals("gzip", SparkSessions.sqlConf(fresh).getConfString("spark.sql.parquet.compression.codec"));
     assertEquals("snappy", SparkSessions.sqlConf(SPARK).getConfString("spark.sql.parquet.compression.codec", "snappy"),
         "another session's change is not this one's");
+  }
+
+  @Test
+  void sparkMasksTheHmacKeysVariableAndItsOwnSecretsInWhatItShows() {
+    List<Tuple2<String, String>> shown = List.of(
+        new Tuple2<>("spark.yarn.appMasterEnv.HOURGLASS_HMAC_KEY", "k-0123456789abcdef"),
+        new Tuple2<>("spark.hadoop.fs.s3a.secret.key", "s3-secret"),
+        new Tuple2<>("spark.sql.shuffle.partitions", "2"));
+    List<Tuple2<String, String>> redacted = JavaConverters.seqAsJavaList(
+        Utils.redact(SPARK.sparkContext().conf(), JavaConverters.asScalaBuffer(shown).toSeq()));
+    assertEquals(SparkSessions.REDACTION_REGEX, SPARK.sparkContext().conf().get("spark.redaction.regex"));
+    assertFalse(redacted.get(0)._2().contains("0123456789"), redacted.toString());
+    assertFalse(redacted.get(1)._2().contains("s3-secret"), redacted.toString());
+    assertEquals("2", redacted.get(2)._2());
   }
 
   private static Map<String, String> all(SQLConf conf) {

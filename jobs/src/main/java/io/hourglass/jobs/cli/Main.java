@@ -6,6 +6,8 @@ import io.hourglass.common.config.BadConfigException;
 import io.hourglass.common.spark.SparkSessions;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -71,8 +73,7 @@ public final class Main implements Callable<Integer> {
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> report(e));
     cli.setParameterExceptionHandler((e, args2) -> {
       // One line naming what is wrong, and where to look: not a page of usage.
-      err.println("hourglass: " + e.getMessage().lines().findFirst().orElse("bad usage")
-          + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+      err.println("hourglass: " + usageProblem(e) + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
       return BAD_USAGE;
     });
     try {
@@ -121,6 +122,30 @@ public final class Main implements Callable<Integer> {
     err.println("hourglass: run failed: " + oneLine(e));
     e.printStackTrace(err);
     return RUN_FAILED;
+  }
+
+  /**
+   * What is wrong with a command line, in one line. Arguments nothing matched are named by their option names only:
+   * a job parameter such as {@code --LEDGER_PASSWORD s3cret}, mistaken for a way to pass a secret, must not put the
+   * secret in the job's log.
+   */
+  static String usageProblem(CommandLine.ParameterException e) {
+    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      List<String> shown = new ArrayList<>();
+      int values = 0;
+      for (String arg : u.getUnmatched()) {
+        if (arg.startsWith("-")) {
+          int eq = arg.indexOf('=');
+          shown.add("'" + (eq < 0 ? arg : arg.substring(0, eq + 1) + "...") + "'");
+        } else {
+          values++;
+        }
+      }
+      String what = shown.isEmpty() ? "" : (shown.size() == 1 ? "unknown option " : "unknown options ") + String.join(", ", shown);
+      String rest = values == 0 ? "" : values + (values == 1 ? " unexpected value" : " unexpected values") + " (not shown)";
+      return what.isEmpty() ? rest : rest.isEmpty() ? what : what + " and " + rest;
+    }
+    return e.getMessage().lines().findFirst().orElse("bad usage");
   }
 
   /** The exception and its causes on one line: the root cause usually names the file. */

@@ -152,6 +152,18 @@ class MainTest {
   }
 
   @Test
+  void anUnknownOptionIsNamedButItsValueNeverShown() {
+    Run glue = run("--JOB_NAME", "x", "--command", "status", "--dataset", "web_events", "--HOURGLASS_LEDGER_PASSWORD", "s3cretpw");
+    assertEquals(2, glue.code(), glue.err());
+    assertEquals("hourglass: unknown option '--HOURGLASS_LEDGER_PASSWORD' and 1 unexpected value (not shown) "
+        + "(see 'hourglass status --help')\n", glue.err());
+    Run inline = run("status", "--dataset", "web_events", "--hmac-key=k-0123456789abcdef");
+    assertEquals(2, inline.code(), inline.err());
+    assertFalse(inline.err().contains("0123456789"), inline.err());
+    assertTrue(inline.err().contains("unknown option '--hmac-key=...'"), inline.err());
+  }
+
+  @Test
   void generateWritesTheFirehoseLayout() throws IOException {
     Run r = run("generate", "--hour", H.toString(), "--records", "120", "--files", "3", "--dirty",
         "--raw-root", dir.resolve("raw").toString());
