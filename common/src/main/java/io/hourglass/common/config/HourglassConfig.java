@@ -146,6 +146,21 @@ public final class HourglassConfig {
     return config;
   }
 
+  /** A whole number a job reads itself (e.g. {@code hourglass.sizer.history}); missing or not a number is a bad setting. */
+  public int intSetting(String key) {
+    return get(key, config::getInt);
+  }
+
+  /** A duration a job reads itself; missing or not a duration is a bad setting. */
+  public Duration durationSetting(String key) {
+    return get(key, config::getDuration);
+  }
+
+  /** A string a job reads itself; missing is a bad setting. */
+  public String stringSetting(String key) {
+    return get(key, config::getString);
+  }
+
   private <T> T get(String key, Function<String, T> getter) {
     try {
       return getter.apply(key);

@@ -1,5 +1,6 @@
 package io.hourglass.common.ledger;
 
+import io.hourglass.common.config.BadConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -511,7 +512,7 @@ public final class JdbcRunLedger implements AutoCloseable {
       try {
         Connection c = driver.connect(settings.url(), props);
         if (c == null) {
-          throw new IllegalArgumentException(noDriverMessage(settings));
+          throw new BadConfigException(noDriverMessage(settings)); // a setting to fix: exit 2, one line
         }
         return c;
       } catch (SQLException e) {
@@ -687,7 +688,7 @@ public final class JdbcRunLedger implements AutoCloseable {
         // not this driver's URL
       }
     }
-    throw new IllegalArgumentException(noDriverMessage(settings));
+    throw new BadConfigException(noDriverMessage(settings)); // a setting to fix: exit 2, one line
   }
 
   private static String noDriverMessage(LedgerSettings settings) {

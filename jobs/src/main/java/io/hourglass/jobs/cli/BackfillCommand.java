@@ -71,7 +71,7 @@ final class BackfillCommand implements Callable<Integer> {
       DatasetSettings ds = config.dataset(dataset);
       Optional<byte[]> key = Secrets.hmacKey(ds, main.env());
       IngestCommand.requireDelta(ds);
-      List<Hour> hours = Backfill.hours(from, to);
+      List<Hour> hours = Backfill.hours(from, to, Clock.systemUTC().instant());
       Backfill.Options options = new Backfill.Options(parallelism, force, retries, Duration.ofSeconds(2), Duration.ofMinutes(1));
       ProgressView view = new ProgressView(main.err(), System.console() != null && System.getenv("CI") == null);
       try (JdbcRunLedger ledger = Ledgers.open(config, settings, main.env())) {

@@ -70,6 +70,12 @@ final class GenerateCommand implements Callable<Integer> {
     if (!ds.name().equals("web_events")) {
       throw io.hourglass.common.config.BadConfigException.of("--dataset", ds.name(), "the generator knows only web_events");
     }
+    if (records < 0) {
+      throw io.hourglass.common.config.BadConfigException.of("--records", String.valueOf(records), "must be at least 0");
+    }
+    if (files < 1) {
+      throw io.hourglass.common.config.BadConfigException.of("--files", String.valueOf(files), "must be at least 1");
+    }
     if (!(repeats >= 0 && repeats < 1)) {
       throw io.hourglass.common.config.BadConfigException.of("--repeats", String.valueOf(repeats), "a share of records, at least 0 and below 1");
     }

@@ -119,8 +119,10 @@ public final class Main implements Callable<Integer> {
       err.println("hourglass: run failed: " + e.getMessage());
       return RUN_FAILED;
     }
-    err.println("hourglass: run failed: " + oneLine(e));
+    // Unexpected: the trace for whoever debugs it, then the one line last, where a reader of the job's log looks
+    // first (Spark's own task-failure logs come before both).
     e.printStackTrace(err);
+    err.println("hourglass: run failed: " + oneLine(e));
     return RUN_FAILED;
   }
 

@@ -1,6 +1,5 @@
 package io.hourglass.jobs.cli;
 
-import com.typesafe.config.Config;
 import io.hourglass.common.config.BadConfigException;
 import io.hourglass.common.config.DatasetSettings;
 import io.hourglass.common.config.Hour;
@@ -24,6 +23,7 @@ import io.hourglass.jobs.sizing.IngestSizing;
 import java.io.File;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,16 +73,28 @@ final class SizeCommand implements Callable<Integer> {
     HourglassConfig config = common.load(Optional.of(dataset));
     Settings settings = config.settings();
     DatasetSettings ds = config.dataset(dataset);
-    Config s = config.raw().getConfig("hourglass.sizer");
-    Duration limit = deadline != null ? HourglassConfig.duration("--deadline", deadline) : s.getDuration("deadline");
+    String s = "hourglass.sizer.";
+    Duration limit = deadline != null ? HourglassConfig.duration("--deadline", deadline) : config.durationSetting(s + "deadline");
     SizerLimits limits;
     try {
-      limits = SizerLimits.of(s.getInt("min-executors"), s.getInt("max-executors"), s.getInt("cores-per-executor"), limit);
+      limits = SizerLimits.of(config.intSetting(s + "min-executors"), config.intSetting(s + "max-executors"),
+          config.intSetting(s + "cores-per-executor"), limit);
     } catch (IllegalArgumentException e) {
       throw new BadConfigException("hourglass.sizer: " + e.getMessage());
     }
-    GlueWorkerType workerType = GlueWorkerType.parse(s.getString("glue-worker-type"));
-    int memoryGb = s.getInt("executor-memory-gb");
+    String worker = config.stringSetting(s + "glue-worker-type");
+    GlueWorkerType workerType;
+    try {
+      workerType = GlueWorkerType.parse(worker);
+    } catch (IllegalArgumentException e) {
+      throw BadConfigException.of(s + "glue-worker-type", worker, "must be one of G.1X | G.2X | G.4X | G.8X");
+    }
+    int memoryGb = config.intSetting(s + "executor-memory-gb");
+    int historyRuns = config.intSetting(s + "history");
+    if (memoryGb < 1 || historyRuns < 0) {
+      throw memoryGb < 1 ? BadConfigException.of(s + "executor-memory-gb", memoryGb, "must be at least 1")
+          : BadConfigException.of(s + "history", historyRuns, "must not be negative");
+    }
 
     HourInput input = new HourDiscovery(HadoopConfs.from(settings.spark())).discover(settings.rawRoot(), ds.stream(), hour);
     PrintStream out = main.out();
@@ -92,7 +104,7 @@ final class SizeCommand implements Callable<Integer> {
     }
     List<Observation> history;
     try (JdbcRunLedger ledger = Ledgers.open(config, settings, main.env())) {
-      history = IngestSizing.observations(ledger.recentSucceeded(RecordedIngest.JOB, dataset, s.getInt("history")));
+      history = IngestSizing.observations(ledger.recentSucceeded(RecordedIngest.JOB, dataset, historyRuns));
     }
     SizerInput in = SizerInput.gzip(input.totalBytes(), input.files().size(), input.largestFileBytes());
     SizingDecision d = Sizer.size(in, history, limits);
@@ -118,8 +130,15 @@ final class SizeCommand implements Callable<Integer> {
       case SPARK_SUBMIT -> out.println(r.sparkSubmitLine());
       case EMR -> out.println(r.emrAddStepsJson("hourglass ingest " + dataset + " " + hour, "s3://YOUR-BUCKET/jars/hourglass.jar",
           "io.hourglass.jobs.cli.Main", jobArgs));
-      case GLUE -> out.println(r.glueStartJobRunJson("hourglass-ingest", workerType,
-          Map.of("--command", "ingest", "--dataset", dataset, "--hour", hour.toString())));
+      case GLUE -> {
+        Map<String, String> glueArgs = new LinkedHashMap<>(); // the same run as the other targets': its roots too
+        glueArgs.put("--command", "ingest");
+        glueArgs.put("--dataset", dataset);
+        glueArgs.put("--hour", hour.toString());
+        glueArgs.put("--raw-root", settings.rawRoot());
+        glueArgs.put("--warehouse", settings.warehouse());
+        out.println(r.glueStartJobRunJson("hourglass-ingest", workerType, glueArgs));
+      }
     }
     return Main.OK;
   }

@@ -75,10 +75,17 @@ public final class Backfill {
     this.progress = progress;
   }
 
-  /** Every hour from {@code from} to {@code to}, both included. */
-  public static List<Hour> hours(Hour from, Hour to) {
+  /**
+   * Every hour from {@code from} to {@code to}, both included. Hours that have not begun at {@code now} are refused: a
+   * typo such as {@code --to 2099-01-01T00} would otherwise record hundreds of thousands of empty hours.
+   */
+  public static List<Hour> hours(Hour from, Hour to, Instant now) {
     if (to.compareTo(from) < 0) {
       throw new BadConfigException("--to " + to + " is before --from " + from);
+    }
+    Hour current = Hour.of(now);
+    if (to.compareTo(current) > 0) {
+      throw new BadConfigException("--to " + to + " has not begun (the current hour is " + current + ")");
     }
     List<Hour> out = new ArrayList<>();
     for (Hour h = from; h.compareTo(to) <= 0; h = h.plusHours(1)) {

@@ -165,6 +165,9 @@ class BackfillStatusTest {
       SparkTestSession.get().conf().unset("spark.sql.parquet.compression.codec");
     }
     assertEquals(1, single.code(), single.out() + single.err());
+    List<String> errLines = single.err().lines().toList();
+    String last = errLines.get(errLines.size() - 1);
+    assertTrue(last.startsWith("hourglass: run failed: ") && last.contains("BrotliCodec"), "the verdict comes last: " + single.err());
     try (JdbcRunLedger ledger = ledger()) {
       RunRow row = ledger.latest("ingest", "web_events", FROM.start()).orElseThrow();
       assertEquals("failed", row.status(), row.toString());
@@ -180,6 +183,16 @@ class BackfillStatusTest {
     try (JdbcRunLedger ledger = ledger()) {
       assertEquals("succeeded", ledger.latest("ingest", "web_events", FROM.start()).orElseThrow().status());
     }
+  }
+
+  @Test
+  void aBackfillIntoHoursThatHaveNotBegunIsRefusedBeforeAnyWork() {
+    Hour current = Hour.of(Instant.now());
+    Run r = backfill(FROM, current.plusHours(2));
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(r.err().startsWith("hourglass: --to " + current.plusHours(2) + " has not begun (the current hour is "), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(!Files.exists(dir.resolve("state")), "nothing recorded");
   }
 
   @Test

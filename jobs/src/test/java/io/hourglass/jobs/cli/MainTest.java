@@ -152,6 +152,16 @@ class MainTest {
   }
 
   @Test
+  void badGeneratorCountsExitTwoInOneLine() {
+    Run records = run("generate", "--hour", H.toString(), "--records", "-5", "--raw-root", dir.resolve("raw").toString());
+    assertEquals(2, records.code(), records.err());
+    assertEquals("hourglass: --records = '-5': must be at least 0\n", records.err());
+    Run files = run("generate", "--hour", H.toString(), "--files", "0", "--raw-root", dir.resolve("raw").toString());
+    assertEquals(2, files.code(), files.err());
+    assertEquals("hourglass: --files = '0': must be at least 1\n", files.err());
+  }
+
+  @Test
   void anUnknownOptionIsNamedButItsValueNeverShown() {
     Run glue = run("--JOB_NAME", "x", "--command", "status", "--dataset", "web_events", "--HOURGLASS_LEDGER_PASSWORD", "s3cretpw");
     assertEquals(2, glue.code(), glue.err());

@@ -2,6 +2,7 @@ package io.hourglass.jobs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hourglass.common.config.Hour;
@@ -87,6 +88,7 @@ class SizeCommandTest {
     Run glue = run("size", "--dataset", "web_events", "--hour", H.toString(), "--target", "glue");
     assertEquals(0, glue.code(), glue.err());
     assertTrue(glue.out().contains("\"WorkerType\"") && glue.out().contains("\"NumberOfWorkers\""), glue.out());
+    assertTrue(glue.out().contains("\"--raw-root\"") && glue.out().contains("\"--warehouse\""), "the roots go to the job: " + glue.out());
     assertTrue(g.totalBytes() > 0);
   }
 
@@ -111,6 +113,23 @@ class SizeCommandTest {
         Instant.now(), Instant.now(), none, null);
     List<Observation> obs = IngestSizing.observations(List.of(newest, older));
     assertEquals(List.of(new Observation(8_000_000, 8, 2_000_000, 2, 4, 120.0, 15.0)), obs);
+  }
+
+  @Test
+  void aBadSizerSettingExitsTwoInOneLineNamingIt() throws IOException {
+    generate();
+    Run worker = run("size", "--dataset", "web_events", "--hour", H.toString(), "--set", "sizer.glue-worker-type=G.3X");
+    assertEquals(2, worker.code(), worker.err());
+    assertEquals("hourglass: hourglass.sizer.glue-worker-type = 'G.3X': must be one of G.1X | G.2X | G.4X | G.8X\n", worker.err());
+    Run history = run("size", "--dataset", "web_events", "--hour", H.toString(), "--set", "sizer.history=abc");
+    assertEquals(2, history.code(), history.err());
+    assertTrue(history.err().startsWith("hourglass: hourglass.sizer.history = 'abc': "), history.err());
+    assertEquals(1, history.err().lines().count(), history.err());
+    Run ledger = run("size", "--dataset", "web_events", "--hour", H.toString(), "--set", "ledger.url=jdbc:mysql://db/x?password=pw12345");
+    assertEquals(2, ledger.code(), ledger.err());
+    assertTrue(ledger.err().startsWith("hourglass: no JDBC driver on the classpath accepts the ledger URL"), ledger.err());
+    assertEquals(1, ledger.err().lines().count(), ledger.err());
+    assertFalse(ledger.err().contains("pw12345"), ledger.err());
   }
 
   @Test
