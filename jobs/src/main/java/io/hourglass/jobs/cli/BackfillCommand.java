@@ -48,10 +48,12 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--dataset", required = true, description = "Dataset name, e.g. web_events.")
     String dataset;
 
-    @Option(names = "--from", required = true, converter = HourConverter.class, paramLabel = "YYYY-MM-DDTHH")
+    @Option(names = "--from", required = true, converter = HourConverter.class, paramLabel = "YYYY-MM-DDTHH",
+        description = "First arrival hour (UTC), included.")
     Hour from;
 
-    @Option(names = "--to", required = true, converter = HourConverter.class, paramLabel = "YYYY-MM-DDTHH")
+    @Option(names = "--to", required = true, converter = HourConverter.class, paramLabel = "YYYY-MM-DDTHH",
+        description = "Last arrival hour (UTC), included; not after the current hour.")
     Hour to;
 
     @Option(names = "--parallelism", defaultValue = "2", description = "Hours at once (default ${DEFAULT-VALUE}).")

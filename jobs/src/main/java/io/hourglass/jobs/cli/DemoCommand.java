@@ -99,7 +99,8 @@ final class DemoCommand implements Callable<Integer> {
         g.duplicates(), g.blankLines(), g.rejectsByReason(), g.lateInWindow());
 
     out.printf("%n== 2. ingest: ./hourglass ingest --dataset web_events --hour %s --raw-root %s --warehouse %s"
-        + " --set datasets.web_events.max-reject-rate=%s%n", DEMO_HOUR, settings.rawRoot(), settings.warehouse(), ds.maxRejectRate());
+        + " --set state-dir=%s --set datasets.web_events.max-reject-rate=%s%n", DEMO_HOUR, settings.rawRoot(), settings.warehouse(),
+        settings.stateDir(), ds.maxRejectRate());
     SparkSession spark = SparkSessions.getOrCreate("hourglass demo", settings);
     IngestJob job = new IngestJob(spark, settings, ds, key, line -> main.err().println("[ingest] " + line));
     IngestJob.Result result;
@@ -112,7 +113,7 @@ final class DemoCommand implements Callable<Integer> {
       ClassDataArchive.workDone(main.env());
     }
 
-    out.printf("%n== 3. query the table: events by event hour and type (late events sit in their own event hour)%n");
+    out.printf("%n== 3. query the table: events by event hour (late events sit in their own event hour)%n");
     TableSchema table = TableSchema.load(ds.tableSchema());
     Dataset<Row> events = TableReader.read(spark, job.tableRoot(), ds.format(), table.sparkSchema())
         .where(col(WebEventColumns.INGEST_HOUR).equalTo(DEMO_HOUR.id()));
