@@ -14,8 +14,10 @@ import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -258,6 +260,29 @@ public final class JdbcRunLedger implements AutoCloseable {
           ps.setLong(3, fromInclusive.toEpochMilli());
           ps.setLong(4, toExclusive.toEpochMilli());
         });
+  }
+
+  /**
+   * The leases held on hours of job/dataset with {@code fromInclusive <= hour < toExclusive}: run id to the instant its
+   * lease runs out. A running run missing here, or whose lease has run out, has a dead driver (status shows it so).
+   */
+  public Map<String, Instant> leases(String job, String dataset, Instant fromInclusive, Instant toExclusive) {
+    return transaction("leases of job " + job + ", dataset " + dataset, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT run_id, lease_until FROM run_locks "
+          + "WHERE job = ? AND dataset = ? AND hour_start >= ? AND hour_start < ?")) {
+        ps.setString(1, job);
+        ps.setString(2, dataset);
+        ps.setLong(3, fromInclusive.toEpochMilli());
+        ps.setLong(4, toExclusive.toEpochMilli());
+        Map<String, Instant> out = new HashMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.put(rs.getString("run_id"), Instant.ofEpochMilli(rs.getLong("lease_until")));
+          }
+        }
+        return Map.copyOf(out);
+      }
+    });
   }
 
   /** The newest {@code limit} succeeded runs of job/dataset, newest start first (the sizer's history). */

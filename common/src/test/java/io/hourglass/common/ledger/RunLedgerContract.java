@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -167,6 +168,20 @@ abstract class RunLedgerContract {
     // The refused run left no trace.
     List<RunRow> rows = ledger.history("ingest", "web_events", H10, H10.plusSeconds(3600));
     assertEquals(List.of("holder-run"), rows.stream().map(RunRow::runId).toList());
+  }
+
+  @Test
+  void leasesAreTheLocksHeldInTheRangeAndAFinishedRunHasNone() throws Exception {
+    JdbcRunLedger ledger = open(freshSettings());
+    RunClaim done = ledger.claim(KEY, "run-done", T0);
+    RunClaim held = ledger.claim(new RunKey("ingest", "web_events", H10.plusSeconds(3600)), "run-held", T0);
+    ledger.claim(new RunKey("ingest", "other", H10), "run-other-dataset", T0);
+    ledger.claim(new RunKey("ingest", "web_events", H10.plusSeconds(7200)), "run-after-range", T0);
+    ledger.succeeded(done, METRICS, T0.plusSeconds(60));
+    ledger.heartbeat(held, T0.plusSeconds(30));
+
+    assertEquals(Map.of("run-held", T0.plusSeconds(30).plus(LEASE)),
+        ledger.leases("ingest", "web_events", H10, H10.plusSeconds(7200)));
   }
 
   @Test

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 
 /**
  * Accepts AWS Glue's argument style. Glue calls the job with {@code --JOB_NAME name --key value ...}
@@ -18,13 +19,22 @@ final class GlueArgs {
           + "|python-modules-installer-option|user-jars-first|datalake-formats|spark-event-logs-path|continuous-log-[a-zA-Z-]+"
           + "|encryption-type|scriptLocation|class|auto-scale-[a-z-]+|executor-cores|glue-[a-z-]+)");
 
+  private static final Pattern SPARK_SETTING = Pattern.compile("spark\\.[^=\\s]+=.*");
+  private static final Pattern ON_OFF = Pattern.compile("(?i)true|false");
+
   private GlueArgs() {}
 
   static boolean isGlue(String[] args) {
     return Arrays.asList(args).contains("--JOB_NAME");
   }
 
-  static String[] normalize(String[] args) {
+  /**
+   * The arguments as the subcommand takes them. Glue gives every job parameter a value, so an on/off option of the
+   * subcommand ({@code --json}, {@code --force}, ...) arrives as {@code --force true}: {@code true} keeps the option,
+   * {@code false} drops it. A {@code --conf spark.x=y} is Glue's own Spark setting, which Glue has applied: dropped
+   * (hourglass's {@code --conf} names a file).
+   */
+  static String[] normalize(String[] args, CommandLine root) {
     if (!isGlue(args)) {
       return args;
     }
@@ -42,6 +52,8 @@ final class GlueArgs {
         if (hasValue) {
           i++;
         }
+      } else if (a.equals("--conf") && hasValue && SPARK_SETTING.matcher(args[i + 1]).matches()) {
+        i++;
       } else {
         rest.add(a);
       }
@@ -49,8 +61,24 @@ final class GlueArgs {
     if (command == null || command.isBlank()) {
       throw new BadConfigException("a Glue job needs the job parameter --command (ingest, generate, ...), got none");
     }
-    List<String> out = new ArrayList<>(Arrays.asList(command.trim().split("\\s+")));
-    out.addAll(rest);
+    List<String> words = Arrays.asList(command.trim().split("\\s+"));
+    List<String> out = new ArrayList<>(words);
+    CommandLine sub = root;
+    for (String w : words) {
+      sub = sub == null ? null : sub.getSubcommands().get(w);
+    }
+    for (int i = 0; i < rest.size(); i++) {
+      String a = rest.get(i);
+      CommandLine.Model.OptionSpec option = sub == null || !a.startsWith("-") ? null : sub.getCommandSpec().findOption(a);
+      boolean onOff = option != null && option.arity().max() == 0;
+      if (onOff && i + 1 < rest.size() && ON_OFF.matcher(rest.get(i + 1)).matches()) {
+        if (Boolean.parseBoolean(rest.get(++i).toLowerCase(java.util.Locale.ROOT))) {
+          out.add(a);
+        }
+      } else {
+        out.add(a);
+      }
+    }
     return out.toArray(String[]::new);
   }
 }

@@ -77,7 +77,7 @@ public final class Main implements Callable<Integer> {
       return BAD_USAGE;
     });
     try {
-      return cli.execute(GlueArgs.normalize(args));
+      return cli.execute(GlueArgs.normalize(args, cli));
     } catch (BadConfigException e) {
       err.println("hourglass: " + e.getMessage());
       return BAD_USAGE;

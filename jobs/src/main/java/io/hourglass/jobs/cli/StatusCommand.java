@@ -58,7 +58,8 @@ final class StatusCommand implements Callable<Integer> {
     }
     try (JdbcRunLedger ledger = Ledgers.open(config, settings, main.env())) {
       HourStatus.Report report = HourStatus.of(first, last,
-          ledger.history(RecordedIngest.JOB, dataset, first.start(), last.end()), ds.sla(), now);
+          ledger.history(RecordedIngest.JOB, dataset, first.start(), last.end()),
+          ledger.leases(RecordedIngest.JOB, dataset, first.start(), last.end()), ds.sla(), now);
       if (json) {
         main.out().println(toJson(report));
       } else {

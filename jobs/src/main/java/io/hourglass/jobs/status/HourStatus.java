@@ -15,8 +15,11 @@ import java.util.Optional;
  * without a database.
  */
 public final class HourStatus {
-  /** What the latest run of an hour says. */
-  public enum State { OK, FAILED, RUNNING, EMPTY, MISSING }
+  /**
+   * What the latest run of an hour says. DEAD: recorded as running, but its lease has run out, so its driver is gone
+   * (killed, lost with its container) without recording an outcome; the next run of the hour takes it over.
+   */
+  public enum State { OK, FAILED, RUNNING, DEAD, EMPTY, MISSING }
 
   /**
    * @param late done after the SLA (OK/EMPTY), or not done and the SLA has passed (MISSING/FAILED/RUNNING)
@@ -31,7 +34,10 @@ public final class HourStatus {
 
   private HourStatus() {}
 
-  public static Report of(Hour from, Hour to, List<RunRow> runs, Duration sla, Instant now) {
+  /**
+   * @param leases the ledger's leases of the range: run id to the instant it runs out
+   */
+  public static Report of(Hour from, Hour to, List<RunRow> runs, Map<String, Instant> leases, Duration sla, Instant now) {
     Map<Instant, RunRow> latest = new HashMap<>();
     for (RunRow r : runs) {
       RunRow seen = latest.get(r.key().hourStart());
@@ -52,7 +58,7 @@ public final class HourStatus {
         State s = switch (r.status()) {
           case "succeeded" -> State.OK;
           case "empty" -> State.EMPTY;
-          case "running" -> State.RUNNING;
+          case "running" -> leases.containsKey(r.runId()) && leases.get(r.runId()).isAfter(now) ? State.RUNNING : State.DEAD;
           default -> State.FAILED;
         };
         boolean done = s == State.OK || s == State.EMPTY;
@@ -93,7 +99,8 @@ public final class HourStatus {
       sb.append("  ").append(symbol(c));
     }
     sb.append('\n');
-    sb.append("legend: O ok, E empty, F failed, R running, . missing; lower case (o e f r) or ! = past the SLA\n");
+    sb.append("legend: O ok, E empty, F failed, R running, D driver dead (lease ran out), . missing; lower case (o e f r d) or !"
+        + " = past the SLA\n");
     sb.append(report.completeThrough()
         .map(h -> "complete through " + h + " (lag " + human(report.lag().orElseThrow()) + ")")
         .orElse("no complete hour at the start of the range"));
@@ -110,6 +117,7 @@ public final class HourStatus {
       case EMPTY -> 'E';
       case FAILED -> 'F';
       case RUNNING -> 'R';
+      case DEAD -> 'D';
       case MISSING -> '.';
     };
     if (!c.late()) {

@@ -196,6 +196,22 @@ class BackfillStatusTest {
   }
 
   @Test
+  void statusTellsARunningHourFromOneWhoseDriverDied() throws IOException {
+    Instant now = Instant.now();
+    try (JdbcRunLedger ledger = ledger()) {
+      ledger.claim(new RunKey("ingest", "web_events", FROM.start()), "live-driver", now); // lease 3 s from now
+      ledger.claim(new RunKey("ingest", "web_events", FROM.plusHours(1).start()), "dead-driver", now.minusSeconds(60));
+    }
+    Run status = run(concat(List.of("status", "--dataset", "web_events", "--from", FROM.toString(), "--to",
+        FROM.plusHours(1).toString(), "--json"), common()));
+    assertEquals(0, status.code(), status.err());
+    assertEquals(List.of("RUNNING", "DEAD"), states(new ObjectMapper().readTree(status.out())), status.out());
+    Run grid = run(concat(List.of("status", "--dataset", "web_events", "--from", FROM.toString(), "--to",
+        FROM.plusHours(1).toString()), common()));
+    assertTrue(grid.out().contains("2026-11-19" + " ".repeat(70) + "r  d"), grid.out());
+  }
+
+  @Test
   void aSecondRunOfAnHourThatIsRunningIsRefusedWithItsOwnExitCode() throws IOException {
     generate(FROM, 3);
     try (JdbcRunLedger ledger = ledger()) {

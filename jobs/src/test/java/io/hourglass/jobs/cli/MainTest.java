@@ -146,6 +146,16 @@ class MainTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("succeeded"), r.out());
 
+    // Glue gives every job parameter a value: an on/off option comes as "true" or "false"; Glue's --conf is its own.
+    Run status = run("--JOB_NAME", "x", "--command", "status", "--dataset", "web_events", "--json", "true",
+        "--conf", "spark.sql.shuffle.partitions=10", "--set", "state-dir=" + dir.resolve("state"));
+    assertEquals(0, status.code(), status.err());
+    assertTrue(status.out().trim().startsWith("{"), "--json true gives JSON: " + status.out());
+    Run text = run("--JOB_NAME", "x", "--command", "status", "--dataset", "web_events", "--json", "false",
+        "--set", "state-dir=" + dir.resolve("state"));
+    assertEquals(0, text.code(), text.err());
+    assertFalse(text.out().trim().startsWith("{"), "--json false gives the grid: " + text.out());
+
     Run noCommand = run("--JOB_NAME", "x", "--dataset", "web_events");
     assertEquals(2, noCommand.code());
     assertTrue(noCommand.err().contains("--command"), noCommand.err());
