@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hourglass.common.config.BadConfigException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,8 +57,11 @@ class LedgerSettingsTest {
     IllegalArgumentException lease = assertThrows(IllegalArgumentException.class,
         () -> new LedgerSettings("jdbc:h2:mem:x", "u", "p", Duration.ZERO));
     assertTrue(lease.getMessage().contains("PT0S"), lease.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> JdbcRunLedger.open(
+    // A URL no driver takes is a setting to fix: BadConfigException, which the CLI prints as one line, exit 2.
+    BadConfigException driver = assertThrows(BadConfigException.class, () -> JdbcRunLedger.open(
         new LedgerSettings("jdbc:nosuchdb://h/db", "u", "p", LEASE)));
+    assertTrue(driver.getMessage().startsWith("no JDBC driver on the classpath accepts the ledger URL jdbc:nosuchdb://h/db"),
+        driver.getMessage());
   }
 
   @Test
