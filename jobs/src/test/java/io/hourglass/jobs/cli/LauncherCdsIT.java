@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherCdsIT {
   private static final Hour HOUR = Hour.parse("2026-11-20T10");
-  private static final String NOTICE = "also writes a class-data archive";
+  private static final String NOTICE = "also leaves a class-data archive";
 
   @TempDir
   static Path dir;
@@ -60,6 +60,9 @@ class LauncherCdsIT {
         "--raw-root", raw.toString());
     assertEquals(0, g.exit(), g.output());
     assertFalse(g.output().contains(NOTICE), "generate is not a Spark run; it writes no archive:\n" + g.output());
+    Launch help = launch(Map.of(), "ingest", "--help");
+    assertEquals(0, help.exit(), help.output());
+    assertFalse(help.output().contains(NOTICE), "--help runs nothing; it writes no archive:\n" + help.output());
     assertFalse(Files.exists(archive));
   }
 
