@@ -91,9 +91,11 @@ final class SizeCommand implements Callable<Integer> {
     }
     int memoryGb = config.intSetting(s + "executor-memory-gb");
     int historyRuns = config.intSetting(s + "history");
-    if (memoryGb < 1 || historyRuns < 0) {
-      throw memoryGb < 1 ? BadConfigException.of(s + "executor-memory-gb", memoryGb, "must be at least 1")
-          : BadConfigException.of(s + "history", historyRuns, "must not be negative");
+    if (memoryGb < 1) {
+      throw BadConfigException.of(s + "executor-memory-gb", memoryGb, "must be at least 1");
+    }
+    if (historyRuns < 1) { // the ledger's query needs at least one; 0 used to end in its stack trace
+      throw BadConfigException.of(s + "history", historyRuns, "must be at least 1");
     }
 
     HourInput input = new HourDiscovery(HadoopConfs.from(settings.spark())).discover(settings.rawRoot(), ds.stream(), hour);

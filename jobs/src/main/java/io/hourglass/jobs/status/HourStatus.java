@@ -58,7 +58,7 @@ public final class HourStatus {
         State s = switch (r.status()) {
           case "succeeded" -> State.OK;
           case "empty" -> State.EMPTY;
-          case "running" -> leases.containsKey(r.runId()) && leases.get(r.runId()).isAfter(now) ? State.RUNNING : State.DEAD;
+          case "running" -> leases.getOrDefault(r.runId(), Instant.MIN).isAfter(now) ? State.RUNNING : State.DEAD;
           default -> State.FAILED;
         };
         boolean done = s == State.OK || s == State.EMPTY;
