@@ -2,8 +2,11 @@ package io.hourglass.common.ledger;
 
 import io.hourglass.common.config.BadConfigException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.PreparedStatement;
@@ -129,6 +132,11 @@ public final class JdbcRunLedger implements AutoCloseable {
     long until = nowMs + settings.lease().toMillis();
     return transaction("claim " + key.describe() + " for run " + runId, c -> {
       Lock held = lock(c, key);
+      if (held != null && held.runId().equals(runId)) {
+        // Run ids are new per run, so this is this very claim, committed by an attempt whose answer was lost
+        // (an embedded ledger's serving process went away at that moment): the claim stands as recorded.
+        return new RunClaim(key, runId, attemptOf(c, runId), Instant.ofEpochMilli(held.leaseUntil()));
+      }
       if (held == null) {
         // Two claimers may both find no lock: the primary key lets one insert win, the other retries.
         try (PreparedStatement ps = c.prepareStatement(
@@ -331,6 +339,9 @@ public final class JdbcRunLedger implements AutoCloseable {
         released = ps.executeUpdate();
       }
       if (released == 0 && strict) {
+        if (status.equals(statusOf(c, claim.runId()))) {
+          return null; // recorded by an attempt whose answer was lost (see claim)
+        }
         throw leaseLost(c, claim);
       }
       int updated;
@@ -384,6 +395,27 @@ public final class JdbcRunLedger implements AutoCloseable {
       setKey(ps, 1, key);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? new Lock(rs.getString(1), rs.getLong(2)) : null;
+      }
+    }
+  }
+
+  private static int attemptOf(Connection c, String runId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT attempt FROM runs WHERE run_id = ?")) {
+      ps.setString(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalStateException("run " + runId + " holds its hour's lock but has no row in the ledger");
+        }
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  private static String statusOf(Connection c, String runId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT status FROM runs WHERE run_id = ?")) {
+      ps.setString(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
       }
     }
   }
@@ -486,7 +518,7 @@ public final class JdbcRunLedger implements AutoCloseable {
               + attempt + " races in a row; try again");
         }
       } catch (SQLException e) {
-        if (attempt >= CONFLICT_ATTEMPTS || !isConflict(e)) {
+        if (attempt >= CONFLICT_ATTEMPTS || !(isConflict(e) || servingProcessLeft(e))) {
           throw translate(what, e);
         }
       }
@@ -529,10 +561,53 @@ public final class JdbcRunLedger implements AutoCloseable {
     if (settings.password() != null) {
       props.setProperty("password", settings.password());
     }
-    // An embedded H2 file whose owner was just killed stays "locked by another process" until H2 sees
-    // that its lock is no longer kept alive (a few seconds), and a lock file touched moments ago fails the
-    // open outright: wait that out instead of failing the run.
     long deadline = System.nanoTime() + LOCKED_FILE_WAIT.toNanos();
+    Path folder = settings.embeddedFolder();
+    if (folder == null) {
+      return connect(props, deadline, false);
+    }
+    // H2's own file lock cannot sort out processes that open an abandoned file at once: each takes the
+    // dead owner's lock over in two steps two seconds apart and overwrites the others' claim in lockstep,
+    // so all of them can fail until they give up (a resumed driver beside a `status` poll did, in CI). One
+    // process at a time opens the file, under an operating-system lock that dies with its holder; the
+    // others then find it open and reach it through its auto-server. The JVM-wide monitor keeps this
+    // process's threads from overlapping on that lock, which the JDK refuses.
+    Path opening = folder.resolve(OPENING_LOCK);
+    synchronized (EMBEDDED_OPENING) {
+      try (FileChannel channel = FileChannel.open(opening, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock held = lockBy(channel, deadline)) {
+        if (held == null) {
+          throw new LedgerUnavailableException(settings.redactedUrl(), "another process has been opening it for "
+              + LOCKED_FILE_WAIT.toSeconds() + " s (it holds " + opening + ")", null);
+        }
+        return connect(props, deadline, true);
+      } catch (IOException e) {
+        throw new LedgerUnavailableException(settings.redactedUrl(), "cannot lock " + opening + ": " + oneLine(e), e);
+      }
+    }
+  }
+
+  /** The channel's lock, or null when another process still holds it at the deadline. */
+  private static FileLock lockBy(FileChannel channel, long deadline) throws IOException {
+    while (true) {
+      FileLock lock = channel.tryLock();
+      if (lock != null || System.nanoTime() > deadline) {
+        return lock;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+  }
+
+  private Connection connect(Properties props, long deadline, boolean embedded) {
+    // An embedded H2 file whose owner was just killed stays "locked by another process" until H2 sees
+    // that its lock is no longer kept alive (a few seconds), a lock file touched moments ago fails the
+    // open outright, and an owner that is closing the file has stopped the auto-server its lock file still
+    // names: wait each out instead of failing the run.
     while (true) {
       try {
         Connection c = driver.connect(settings.url(), props);
@@ -541,7 +616,8 @@ public final class JdbcRunLedger implements AutoCloseable {
         }
         return c;
       } catch (SQLException e) {
-        if (!isH2LockBusy(e) || System.nanoTime() > deadline) {
+        boolean busy = isH2LockBusy(e) || embedded && e.getErrorCode() == H2_CONNECTION_BROKEN;
+        if (!busy || System.nanoTime() > deadline) {
           throw unavailable(e);
         }
         try {
@@ -554,8 +630,14 @@ public final class JdbcRunLedger implements AutoCloseable {
     }
   }
 
+  /** Next to the embedded database file: held (by the operating system) while one process opens it. */
+  static final String OPENING_LOCK = "ledger.opening.lock";
+  private static final Object EMBEDDED_OPENING = new Object();
+
   /** H2's "Database may be already in use" (its file lock is held, or was held by a process that died). */
   private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+  /** H2's "Connection is broken": for an embedded file, its owner's auto-server has just stopped. */
+  private static final int H2_CONNECTION_BROKEN = 90067;
   /** H2's "Error opening database": among other causes, a lock file another process wrote moments ago. */
   private static final int H2_ERROR_OPENING_DATABASE = 8000;
   /**
@@ -595,6 +677,24 @@ public final class JdbcRunLedger implements AutoCloseable {
     for (Throwable t : chain(e)) {
       String message = t.getMessage();
       if (message != null && !message.equals(settings.redact(message))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Another process served this embedded ledger (its auto-server) and has just closed it. H2 reconnects an
+   * open connection by itself, outside the opening lock, so the statement may also meet the file being taken
+   * over: a fresh connection (see {@link #connect}) opens the file here or reaches whichever process serves
+   * it now.
+   */
+  private boolean servingProcessLeft(Throwable e) {
+    if (settings.embeddedFolder() == null) {
+      return false;
+    }
+    for (Throwable t : chain(e)) {
+      if (t instanceof SQLException sql && (sql.getErrorCode() == H2_CONNECTION_BROKEN || isH2LockBusy(sql))) {
         return true;
       }
     }
@@ -722,20 +822,27 @@ public final class JdbcRunLedger implements AutoCloseable {
   }
 
   private void migrate() {
-    try {
-      Flyway.configure(JdbcRunLedger.class.getClassLoader())
-          .dataSource(settings.url(), settings.user(), settings.password())
-          .locations(MIGRATIONS)
-          .table(HISTORY_TABLE)
-          .failOnMissingLocations(true)
-          .load()
-          .migrate();
-    } catch (FlywayException e) {
-      if (isConnectionProblem(e)) {
-        throw unavailable(e);
+    Flyway flyway = Flyway.configure(JdbcRunLedger.class.getClassLoader())
+        .dataSource(new LedgerDataSource(this::connect))
+        .locations(MIGRATIONS)
+        .table(HISTORY_TABLE)
+        .failOnMissingLocations(true)
+        .load();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        flyway.migrate();
+        return;
+      } catch (FlywayException e) {
+        if (attempt < CONFLICT_ATTEMPTS && servingProcessLeft(e)) {
+          pause(attempt);
+          continue;
+        }
+        if (isConnectionProblem(e)) {
+          throw unavailable(e);
+        }
+        throw new IllegalStateException("ledger at " + settings.redactedUrl() + ": schema migration failed: "
+            + settings.redact(oneLine(e)), mentionsPassword(e) ? null : e);
       }
-      throw new IllegalStateException("ledger at " + settings.redactedUrl() + ": schema migration failed: "
-          + settings.redact(oneLine(e)), mentionsPassword(e) ? null : e);
     }
   }
 }

@@ -109,6 +109,60 @@ class H2RunLedgerTest extends RunLedgerContract {
   }
 
   /**
+   * A driver killed while it had the embedded ledger open leaves H2's lock file behind. Processes that
+   * then open the ledger at once (a resumed backfill, a `status` poll, the next hour's driver) each take the
+   * abandoned lock over in H2's two-step protocol, overwrite each other's claim in lockstep, and could all
+   * fail for as long as they kept trying (CI saw a resumed driver refused for 20 s). The ledger lets one
+   * process at a time open the file, under an operating-system lock that dies with its holder.
+   */
+  @Test
+  void processesOpeningALedgerWhoseOwnerDiedAllGetIn() throws Exception {
+    Path state = tmp.resolve("abandoned");
+    LedgerSettings s = LedgerSettings.embedded(state, LEASE);
+    try (JdbcRunLedger first = open(s)) {
+      first.claim(KEY, "before", T0);
+    }
+    // A process that dies with the ledger open leaves a lock file no watchdog touches any more.
+    Process dies = opener(state, "die", tmp.resolve("dies.log"));
+    assertTrue(dies.waitFor(2, TimeUnit.MINUTES), "the process that dies");
+    assertEquals(LedgerOpenerProcess.DIED, dies.exitValue(), read(tmp.resolve("dies.log")));
+    assertTrue(Files.exists(state.resolve("ledger.lock.db")), "the dead process's lock file is left behind");
+
+    int processes = 4;
+    int opens = 8;
+    List<Process> openers = new ArrayList<>();
+    List<Path> logs = new ArrayList<>();
+    for (int p = 0; p < processes; p++) {
+      Path log = tmp.resolve("opener-" + p + ".log");
+      logs.add(log);
+      openers.add(opener(state, Integer.toString(opens), log));
+    }
+    for (int p = 0; p < processes; p++) {
+      Process opener = openers.get(p);
+      if (!opener.waitFor(3, TimeUnit.MINUTES)) {
+        opener.destroyForcibly();
+      }
+      String log = read(logs.get(p));
+      assertEquals(0, opener.exitValue(), "opener " + p + ": " + log);
+      for (int i = 1; i <= opens; i++) {
+        assertTrue(log.contains("OPENED " + i + " before\n"), "opener " + p + ", open " + i + ": " + log);
+      }
+    }
+    try (JdbcRunLedger after = open(s)) {
+      assertEquals("before", after.latest("ingest", "web_events", H10).orElseThrow().runId());
+    }
+  }
+
+  private static Process opener(Path state, String opens, Path log) throws IOException {
+    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath,
+        LedgerOpenerProcess.class.getName(), state.toString(), H10.toString(), opens)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
+  /**
    * Two processes on one machine share the file: the child opens it first and so serves it (AUTO_SERVER,
    * on loopback); this JVM then reaches it through that server and sees the child's lock.
    */

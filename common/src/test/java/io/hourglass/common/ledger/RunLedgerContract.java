@@ -221,6 +221,26 @@ abstract class RunLedgerContract {
     assertEquals("succeeded", ledger.history("ingest", "web_events", H10, H10.plusSeconds(3600)).get(0).status());
   }
 
+  /**
+   * A state change whose commit went through but whose answer was lost (an embedded ledger's serving process
+   * closed at that moment) is sent again: the claim stands as recorded and the outcome is not refused.
+   */
+  @Test
+  void aClaimOrOutcomeSentAgainAfterItsAnswerWasLostStandsAsRecorded() throws Exception {
+    JdbcRunLedger ledger = open(freshSettings());
+    RunClaim claim = ledger.claim(KEY, "r1", T0);
+    RunClaim again = ledger.claim(KEY, "r1", T0.plusSeconds(1));
+    assertEquals(claim, again);
+    assertEquals(1, ledger.history("ingest", "web_events", H10, H10.plusSeconds(3600)).size());
+    ledger.succeeded(claim, METRICS, T0.plusSeconds(2));
+    ledger.succeeded(claim, METRICS, T0.plusSeconds(3));
+    RunRow row = ledger.latest("ingest", "web_events", H10).orElseThrow();
+    assertEquals(RunRow.SUCCEEDED, row.status());
+    assertEquals(T0.plusSeconds(2), row.endedAt(), "the first outcome recorded stays");
+    // Another run's outcome after the hour was released is still refused.
+    assertThrows(LeaseLostException.class, () -> ledger.empty(claim, T0.plusSeconds(4)));
+  }
+
   @Test
   void heartbeatExtendsTheLease() throws Exception {
     JdbcRunLedger ledger = open(freshSettings());
