@@ -1,5 +1,7 @@
 package io.hourglass.jobs.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hourglass.common.config.BadConfigException;
 import io.hourglass.common.config.DatasetSettings;
 import io.hourglass.common.config.Hour;
@@ -30,8 +32,11 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code hourglass size --dataset D --hour H [--deadline 60m] [--target spark-submit|emr|glue] [--explain]}:
@@ -68,8 +73,18 @@ final class SizeCommand implements Callable<Integer> {
   @Option(names = "--png", paramLabel = "FILE", description = "Also write the chart as a PNG.")
   File png;
 
+  @Option(names = "--json", description = "Print one JSON object instead (outcome, input, size, spark-submit "
+      + "arguments, Glue workers), also for an empty hour and when no size fits (exit 4).")
+  boolean json;
+
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
+    if (json && explain) {
+      throw new ParameterException(spec.commandLine(), "--json and --explain cannot be used together");
+    }
     HourglassConfig config = common.load(Optional.of(dataset));
     Settings settings = config.settings();
     DatasetSettings ds = config.dataset(dataset);
@@ -101,6 +116,12 @@ final class SizeCommand implements Callable<Integer> {
     HourInput input = new HourDiscovery(HadoopConfs.from(settings.spark())).discover(settings.rawRoot(), ds.stream(), hour);
     PrintStream out = main.out();
     if (input.isEmpty()) {
+      if (json) {
+        Map<String, Object> root = jsonHead("EMPTY", input, limit, 0);
+        root.put("reason", "no input in " + input.folder() + "; the run would be recorded as empty");
+        out.println(toJson(root));
+        return Main.OK;
+      }
       out.printf("size %s %s: no input in %s; nothing to size (the run would be recorded as empty)%n", dataset, hour, input.folder());
       return Main.OK;
     }
@@ -110,6 +131,9 @@ final class SizeCommand implements Callable<Integer> {
     }
     SizerInput in = SizerInput.gzip(input.totalBytes(), input.files().size(), input.largestFileBytes());
     SizingDecision d = Sizer.size(in, history, limits);
+    if (json) {
+      return printJson(out, input, limit, history.size(), d, memoryGb, workerType);
+    }
 
     out.printf("size %s %s: %d files, %s (largest %s), deadline %d min, %d runs of history%n", dataset, hour,
         input.files().size(), mib(input.totalBytes()), mib(input.largestFileBytes()), limit.toMinutes(), history.size());
@@ -143,6 +167,57 @@ final class SizeCommand implements Callable<Integer> {
       }
     }
     return Main.OK;
+  }
+
+  /** The --json answer: the same decision as the text, for a scheduler to read without parsing lines. */
+  private int printJson(PrintStream out, HourInput input, Duration limit, int historyRuns, SizingDecision d, int memoryGb,
+      GlueWorkerType workerType) throws Exception {
+    Map<String, Object> root = jsonHead(d.outcome().name(), input, limit, historyRuns);
+    root.put("executors", d.executors());
+    root.put("cores_per_executor", d.coresPerExecutor());
+    root.put("executor_memory_gb", memoryGb);
+    root.put("predicted_seconds", Math.round(d.predictedSeconds() * 10) / 10.0);
+    root.put("margin", Math.round(d.margin() * 100) / 100.0);
+    root.put("planned_seconds", Math.round(d.plannedSeconds() * 10) / 10.0);
+    root.put("reason", d.reason());
+    if (png != null) {
+      PngChart.write(d.curve(), d.deadlineSeconds(), d.executors(), dataset + " " + hour + ": predicted runtime vs executors", png);
+      root.put("chart", png.getAbsolutePath());
+    }
+    if (d.fits()) {
+      Recommendation r = Recommendation.of(d, memoryGb);
+      root.put("spark_submit_args", r.sparkSubmitArgs());
+      Map<String, Object> glue = new LinkedHashMap<>();
+      glue.put("worker_type", workerType.apiName());
+      glue.put("number_of_workers", r.glueWorkers(workerType));
+      root.put("glue", glue);
+    }
+    out.println(toJson(root));
+    if (!d.fits()) {
+      main.err().println("hourglass: no allowed size meets the deadline: " + d.reason());
+      return Main.NO_SIZE_MEETS_DEADLINE;
+    }
+    return Main.OK;
+  }
+
+  private Map<String, Object> jsonHead(String outcome, HourInput input, Duration limit, int historyRuns) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("dataset", dataset);
+    root.put("hour", hour.toString());
+    root.put("outcome", outcome);
+    Map<String, Object> in = new LinkedHashMap<>();
+    in.put("folder", input.folder());
+    in.put("files", input.files().size());
+    in.put("bytes", input.totalBytes());
+    in.put("largest_file_bytes", input.largestFileBytes());
+    root.put("input", in);
+    root.put("deadline_seconds", limit.toSeconds());
+    root.put("history_runs", historyRuns);
+    return root;
+  }
+
+  private static String toJson(Map<String, Object> root) throws Exception {
+    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
   }
 
   private static void explain(PrintStream out, SizingDecision d, List<Observation> history, SizerLimits limits) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hourglass.common.config.Hour;
 import io.hourglass.common.ledger.JdbcRunLedger;
 import io.hourglass.common.ledger.LedgerSettings;
@@ -130,6 +132,54 @@ class SizeCommandTest {
     assertTrue(ledger.err().startsWith("hourglass: no JDBC driver on the classpath accepts the ledger URL"), ledger.err());
     assertEquals(1, ledger.err().lines().count(), ledger.err());
     assertFalse(ledger.err().contains("pw12345"), ledger.err());
+  }
+
+  @Test
+  void jsonCarriesTheDecisionForSchedulersAlsoForAnEmptyHour() throws Exception {
+    Run empty = run("size", "--dataset", "web_events", "--hour", H.toString(), "--json");
+    assertEquals(0, empty.code(), empty.err());
+    JsonNode e = new ObjectMapper().readTree(empty.out());
+    assertEquals("EMPTY", e.get("outcome").asText());
+    assertEquals(0, e.get("input").get("files").asInt());
+    assertFalse(e.has("spark_submit_args"), empty.out());
+
+    GeneratedHour g = generate();
+    history(12, 500L * 1024 * 1024, 1.0);
+    Run sized = run("size", "--dataset", "web_events", "--hour", H.toString(), "--json", "--set", "sizer.glue-worker-type=G.2X");
+    assertEquals(0, sized.code(), sized.err());
+    JsonNode j = new ObjectMapper().readTree(sized.out());
+    assertEquals("FITS", j.get("outcome").asText());
+    assertEquals(H.toString(), j.get("hour").asText());
+    assertEquals(4, j.get("input").get("files").asInt());
+    assertEquals(g.totalBytes(), j.get("input").get("bytes").asLong());
+    assertEquals(12, j.get("history_runs").asInt());
+    assertEquals(3600, j.get("deadline_seconds").asInt());
+    int executors = j.get("executors").asInt();
+    List<String> args = new ArrayList<>();
+    j.get("spark_submit_args").forEach(a -> args.add(a.asText()));
+    assertEquals(List.of("--num-executors", Integer.toString(executors), "--executor-cores", j.get("cores_per_executor").asText(),
+        "--executor-memory", j.get("executor_memory_gb").asText() + "G", "--conf",
+        "spark.dynamicAllocation.maxExecutors=" + executors), args);
+    assertEquals("G.2X", j.get("glue").get("worker_type").asText());
+    assertTrue(j.get("glue").get("number_of_workers").asInt() >= 2, sized.out());
+    assertTrue(j.get("planned_seconds").asDouble() <= 3600, sized.out());
+
+    Run both = run("size", "--dataset", "web_events", "--hour", H.toString(), "--json", "--explain");
+    assertEquals(2, both.code(), both.err());
+    assertTrue(both.err().contains("--json and --explain cannot be used together"), both.err());
+  }
+
+  @Test
+  void jsonWhenNoSizeFitsSaysWhyAndExitsFour() throws Exception {
+    generate();
+    history(12, 200_000, 0.002);
+    Run tight = run("size", "--dataset", "web_events", "--hour", H.toString(), "--deadline", "1m", "--json");
+    assertEquals(4, tight.code(), tight.out() + tight.err());
+    JsonNode t = new ObjectMapper().readTree(tight.out());
+    assertTrue(t.get("outcome").asText().equals("TOO_MUCH_INPUT") || t.get("outcome").asText().equals("FILE_TOO_BIG"), tight.out());
+    assertFalse(t.has("spark_submit_args"), tight.out());
+    assertTrue(tight.err().startsWith("hourglass: no allowed size meets the deadline: "), tight.err());
+    assertEquals(t.get("reason").asText(), tight.err().substring("hourglass: no allowed size meets the deadline: ".length()).strip());
   }
 
   @Test
