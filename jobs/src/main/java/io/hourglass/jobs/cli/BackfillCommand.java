@@ -78,6 +78,7 @@ final class BackfillCommand implements Callable<Integer> {
       ProgressView view = new ProgressView(main.err(), System.console() != null && System.getenv("CI") == null);
       try (JdbcRunLedger ledger = Ledgers.open(config, settings, main.env())) {
         SparkSession spark = SparkSessions.getOrCreate("hourglass backfill ingest " + dataset + " " + from + ".." + to, settings);
+        Ledgers.ephemeralLedgerWarning(config, settings, spark.sparkContext().master()).ifPresent(main.err()::println);
         IngestJob job = new IngestJob(spark, settings, ds, key, line -> { });
         List<Backfill.HourOutcome> outcomes = new Backfill(spark, job, ledger, TableSchema.load(ds.tableSchema()).version(),
             options, Clock.systemUTC(), view, view::note).run(hours);

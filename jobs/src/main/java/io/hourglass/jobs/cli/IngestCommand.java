@@ -49,6 +49,7 @@ final class IngestCommand implements Callable<Integer> {
         () -> SparkSessions.getOrCreate("hourglass ingest " + dataset + " " + hour, settings));
     long startupMs = (System.nanoTime() - t0) / 1_000_000;
     SparkSession spark = opened.value();
+    Ledgers.ephemeralLedgerWarning(config, settings, spark.sparkContext().master()).ifPresent(main.err()::println);
     try (JdbcRunLedger ledger = opened.ledger()) {
       IngestJob job = new IngestJob(spark, settings, ds, key, progress);
       IngestJob.Result result = new RecordedIngest(ledger, Clock.systemUTC(), progress).run(job, hour, startupMs);

@@ -7,6 +7,7 @@ import io.hourglass.common.ledger.JdbcRunLedger;
 import io.hourglass.common.ledger.LedgerSettings;
 import java.nio.file.Paths;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.Supplier;
@@ -27,6 +28,20 @@ final class Ledgers {
       throw new BadConfigException("hourglass.ledger: " + e.getMessage());
     }
     return JdbcRunLedger.open(ls);
+  }
+
+  /**
+   * The warning for a run whose ledger is the embedded file while Spark runs on a cluster (spark-submit on
+   * EMR, Glue): the file lives in the driver's container and goes with it, and so do the run history the
+   * sizer and status read and the double-fire guard. Empty when the ledger is a database or Spark is local.
+   */
+  static Optional<String> ephemeralLedgerWarning(HourglassConfig config, Settings settings, String master) {
+    if (!config.ledger().url().isEmpty() || master == null || master.startsWith("local")) {
+      return Optional.empty();
+    }
+    return Optional.of("hourglass: warning: the run ledger is the embedded file under " + settings.stateDir()
+        + " on the driver (master " + master + "): it goes with the driver's container, and with it the run history "
+        + "and the double-fire guard; set hourglass.ledger.url (PostgreSQL) for a durable one");
   }
 
   /** The ledger, and what was made while it opened. */
