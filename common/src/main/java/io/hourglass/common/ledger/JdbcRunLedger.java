@@ -62,6 +62,11 @@ public final class JdbcRunLedger implements AutoCloseable {
   private static final int MAX_TEXT_LENGTH = 512;
   /** Attempts of one transaction that lost a race (unique key, concurrent update, deadlock) before giving up. */
   private static final int CONFLICT_ATTEMPTS = 6;
+  /**
+   * Attempts of one transaction whose connection the embedded file's serving process closed under it: each
+   * ends as soon as that happens, and processes that open and close the file quickly can do it several times.
+   */
+  private static final int SERVER_GONE_ATTEMPTS = 20;
   private static final String H2_BIND_ADDRESS = "h2.bindAddress";
 
   private static final String COLUMNS = "run_id, job, dataset, hour_start, attempt, status, started_at, ended_at, "
@@ -518,7 +523,9 @@ public final class JdbcRunLedger implements AutoCloseable {
               + attempt + " races in a row; try again");
         }
       } catch (SQLException e) {
-        if (attempt >= CONFLICT_ATTEMPTS || !(isConflict(e) || servingProcessLeft(e))) {
+        boolean again = isConflict(e) ? attempt < CONFLICT_ATTEMPTS
+            : servingProcessLeft(e) && attempt < SERVER_GONE_ATTEMPTS;
+        if (!again) {
           throw translate(what, e);
         }
       }
@@ -616,7 +623,7 @@ public final class JdbcRunLedger implements AutoCloseable {
         }
         return c;
       } catch (SQLException e) {
-        boolean busy = isH2LockBusy(e) || embedded && e.getErrorCode() == H2_CONNECTION_BROKEN;
+        boolean busy = isH2LockBusy(e) || embedded && H2_SERVER_GONE.contains(e.getErrorCode());
         if (!busy || System.nanoTime() > deadline) {
           throw unavailable(e);
         }
@@ -636,8 +643,12 @@ public final class JdbcRunLedger implements AutoCloseable {
 
   /** H2's "Database may be already in use" (its file lock is held, or was held by a process that died). */
   private static final int H2_DATABASE_ALREADY_OPEN = 90020;
-  /** H2's "Connection is broken": for an embedded file, its owner's auto-server has just stopped. */
-  private static final int H2_CONNECTION_BROKEN = 90067;
+  /**
+   * For an embedded file, what a connection to its owner's auto-server meets when that owner closes it or
+   * exits: H2's "Connection is broken" (90067), "Database is already closed" (at the owner's VM shutdown,
+   * 90121) and "The database has been closed" (90098).
+   */
+  private static final Set<Integer> H2_SERVER_GONE = Set.of(90067, 90121, 90098);
   /** H2's "Error opening database": among other causes, a lock file another process wrote moments ago. */
   private static final int H2_ERROR_OPENING_DATABASE = 8000;
   /**
@@ -694,7 +705,7 @@ public final class JdbcRunLedger implements AutoCloseable {
       return false;
     }
     for (Throwable t : chain(e)) {
-      if (t instanceof SQLException sql && (sql.getErrorCode() == H2_CONNECTION_BROKEN || isH2LockBusy(sql))) {
+      if (t instanceof SQLException sql && (H2_SERVER_GONE.contains(sql.getErrorCode()) || isH2LockBusy(sql))) {
         return true;
       }
     }
@@ -833,7 +844,7 @@ public final class JdbcRunLedger implements AutoCloseable {
         flyway.migrate();
         return;
       } catch (FlywayException e) {
-        if (attempt < CONFLICT_ATTEMPTS && servingProcessLeft(e)) {
+        if (attempt < SERVER_GONE_ATTEMPTS && servingProcessLeft(e)) {
           pause(attempt);
           continue;
         }
