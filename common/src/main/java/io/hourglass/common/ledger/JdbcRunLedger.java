@@ -322,6 +322,38 @@ public final class JdbcRunLedger implements AutoCloseable {
     }
   }
 
+  /**
+   * The embedded ledger's idle connection reached the file through another process's auto-server, and that
+   * process has closed it: without a live one, every call would open and close the file (with H2's compaction,
+   * about 0.3 s each). A fresh connection opens the file here or reaches whichever process serves it now.
+   */
+  private void keepOpenAlive() {
+    Connection held = keepOpen;
+    if (held == null) {
+      return;
+    }
+    boolean alive;
+    try {
+      alive = held.isValid(2);
+    } catch (SQLException e) {
+      alive = false;
+    }
+    if (alive) {
+      return;
+    }
+    synchronized (this) {
+      if (keepOpen != held || closed) {
+        return;
+      }
+      try {
+        keepOpen = connect();
+      } catch (RuntimeException e) {
+        return; // the call itself will meet the same problem and report it
+      }
+      closeQuietly(held);
+    }
+  }
+
   private static void closeQuietly(Connection c) {
     try {
       c.close();
@@ -534,6 +566,7 @@ public final class JdbcRunLedger implements AutoCloseable {
   }
 
   private <T> T once(Work<T> work) throws SQLException {
+    keepOpenAlive();
     try (Connection c = connect()) {
       c.setAutoCommit(false);
       try {

@@ -153,6 +153,42 @@ class H2RunLedgerTest extends RunLedgerContract {
     }
   }
 
+  /**
+   * This JVM reaches the file through a child's auto-server; the child finishes and closes it. The next call
+   * still works, and this JVM then holds the file open itself (its lock file stays while the ledger is open)
+   * rather than opening and compacting it on every call.
+   */
+  @Test
+  void whenTheServingProcessEndsTheNextCallWorksAndThisProcessKeepsTheFileOpen() throws Exception {
+    Path state = tmp.resolve("served-then-left");
+    LedgerSettings s = LedgerSettings.embedded(state, LEASE);
+    Path childLog = tmp.resolve("left-child.log");
+    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", classPath, LedgerChildProcess.class.getName(), state.toString(), "child-run", H10.toString(),
+        T0.toString())
+        .redirectError(childLog.toFile())
+        .start();
+    BlockingQueue<String> lines = lines(child.getInputStream());
+    JdbcRunLedger here;
+    try (Writer toChild = new java.io.OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
+      assertEquals("CLAIMED 1", next(lines, child, childLog));
+      here = open(s);
+      toChild.write("release\n");
+      toChild.flush();
+      assertEquals("RELEASED", next(lines, child, childLog));
+    } // the child's input ends: it closes its ledger and exits
+    assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child exits once its input ends");
+    assertEquals(0, child.exitValue(), () -> "child failed: " + read(childLog));
+
+    assertEquals("succeeded", here.latest("ingest", "web_events", H10).orElseThrow().status());
+    assertTrue(Files.exists(state.resolve("ledger.lock.db")), "this process holds the file open between calls");
+    RunClaim mine = here.claim(KEY, "parent-run", T0.plusSeconds(120));
+    assertEquals(2, mine.attempt());
+    here.close();
+    assertFalse(Files.exists(state.resolve("ledger.lock.db")), "closing the ledger closes the file");
+  }
+
   private static Process opener(Path state, String opens, Path log) throws IOException {
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath,
