@@ -38,12 +38,12 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Option(names = "--repeats", defaultValue = "0", paramLabel = "RATE",
       description = "Share of records delivered twice, as Firehose does when it retries a batch, e.g. 0.001 (default"
-          + " ${DEFAULT-VALUE}; a --dirty hour repeats 2% anyway).")
+          + " ${DEFAULT-VALUE}; a --dirty hour repeats 2%% anyway).")
   double repeats;
 
   @Option(names = "--rejects", defaultValue = "0", paramLabel = "RATE",
       description = "Share of records the ingest rejects (malformed, missing a field, a wrong type, too late, in the future),"
-          + " e.g. 0.03 (default ${DEFAULT-VALUE}; a --dirty hour rejects 10% anyway).")
+          + " e.g. 0.03 (default ${DEFAULT-VALUE}; a --dirty hour rejects 10%% anyway).")
   double rejects;
 
   @Option(names = "--seed", defaultValue = "42", description = "Random seed; same seed, same bytes (default ${DEFAULT-VALUE}).")

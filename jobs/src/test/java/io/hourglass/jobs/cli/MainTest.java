@@ -68,6 +68,34 @@ class MainTest {
     new WebEventsGenerator(new Configuration()).generate(H.start(), dir.resolve("raw").toString(), "web-events", records, 2, dirty, 1);
   }
 
+  /** Every command's help renders clean: picocli warns on System.err about a description it cannot format. */
+  @Test
+  void everyCommandsHelpPrintsWithoutWarnings() {
+    List<List<String>> commands = new ArrayList<>();
+    commands.add(List.of());
+    new picocli.CommandLine(new Main(Map.of(), System.out, System.err)).getSubcommands().forEach((name, sub) -> {
+      commands.add(List.of(name));
+      sub.getSubcommands().keySet().forEach(child -> commands.add(List.of(name, child)));
+    });
+    assertTrue(commands.size() >= 8, "the commands: " + commands);
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream picocli = new ByteArrayOutputStream();
+    try {
+      System.setErr(new PrintStream(picocli, true, StandardCharsets.UTF_8));
+      for (List<String> command : commands) {
+        List<String> args = new ArrayList<>(command);
+        args.add("--help");
+        Run r = run(args.toArray(String[]::new));
+        assertEquals(0, r.code(), args + ": " + r.err());
+        assertTrue(r.out().contains("Usage: hourglass"), args + ": " + r.out());
+        assertEquals("", r.err(), args.toString());
+      }
+    } finally {
+      System.setErr(stderr);
+    }
+    assertEquals("", picocli.toString(StandardCharsets.UTF_8));
+  }
+
   @Test
   void ingestSucceedsAndPrintsBalancedAccounts() throws IOException {
     generate(500, false);
