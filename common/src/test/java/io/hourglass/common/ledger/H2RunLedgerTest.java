@@ -163,12 +163,7 @@ class H2RunLedgerTest extends RunLedgerContract {
     Path state = tmp.resolve("served-then-left");
     LedgerSettings s = LedgerSettings.embedded(state, LEASE);
     Path childLog = tmp.resolve("left-child.log");
-    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", classPath, LedgerChildProcess.class.getName(), state.toString(), "child-run", H10.toString(),
-        T0.toString())
-        .redirectError(childLog.toFile())
-        .start();
+    Process child = childServing(state, childLog);
     BlockingQueue<String> lines = lines(child.getInputStream());
     JdbcRunLedger here;
     try (Writer toChild = new java.io.OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
@@ -190,12 +185,25 @@ class H2RunLedgerTest extends RunLedgerContract {
   }
 
   private static Process opener(Path state, String opens, Path log) throws IOException {
-    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath,
-        LedgerOpenerProcess.class.getName(), state.toString(), H10.toString(), opens)
+    return java(LedgerOpenerProcess.class, state.toString(), H10.toString(), opens)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
+  }
+
+  /** A {@link LedgerChildProcess} that opens the ledger first, so serves it, and claims KEY as child-run. */
+  private static Process childServing(Path state, Path log) throws IOException {
+    return java(LedgerChildProcess.class, state.toString(), "child-run", H10.toString(), T0.toString())
+        .redirectError(log.toFile())
+        .start();
+  }
+
+  private static ProcessBuilder java(Class<?> main, String... args) {
+    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", classPath, main.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command);
   }
 
   /**
@@ -207,12 +215,7 @@ class H2RunLedgerTest extends RunLedgerContract {
     Path state = tmp.resolve("shared-state");
     LedgerSettings s = LedgerSettings.embedded(state, LEASE);
     Path childLog = tmp.resolve("child.log");
-    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", classPath, LedgerChildProcess.class.getName(), state.toString(), "child-run", H10.toString(),
-        T0.toString())
-        .redirectError(childLog.toFile())
-        .start();
+    Process child = childServing(state, childLog);
     BlockingQueue<String> lines = lines(child.getInputStream());
     try (Writer toChild = new java.io.OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
       String claimed = next(lines, child, childLog);
