@@ -77,6 +77,8 @@ public final class JdbcRunLedger implements AutoCloseable {
 
   private final LedgerSettings settings;
   private final Driver driver;
+  /** The embedded H2 file's folder; null for a database reached over the network. */
+  private final Path embeddedFolder;
   /** H2 only: holds the database open between calls (see {@link #open}); null otherwise. */
   private Connection keepOpen;
   private volatile boolean closed;
@@ -84,6 +86,7 @@ public final class JdbcRunLedger implements AutoCloseable {
   private JdbcRunLedger(LedgerSettings settings, Driver driver) {
     this.settings = settings;
     this.driver = driver;
+    this.embeddedFolder = settings.embeddedFolder();
   }
 
   /**
@@ -602,9 +605,9 @@ public final class JdbcRunLedger implements AutoCloseable {
       props.setProperty("password", settings.password());
     }
     long deadline = System.nanoTime() + LOCKED_FILE_WAIT.toNanos();
-    Path folder = settings.embeddedFolder();
+    Path folder = embeddedFolder;
     if (folder == null) {
-      return connect(props, deadline, false);
+      return connect(props, deadline);
     }
     // H2's own file lock cannot sort out processes that open an abandoned file at once: each takes the
     // dead owner's lock over in two steps two seconds apart and overwrites the others' claim in lockstep,
@@ -620,7 +623,7 @@ public final class JdbcRunLedger implements AutoCloseable {
           throw new LedgerUnavailableException(settings.redactedUrl(), "another process has been opening it for "
               + LOCKED_FILE_WAIT.toSeconds() + " s (it holds " + opening + ")", null);
         }
-        return connect(props, deadline, true);
+        return connect(props, deadline);
       } catch (IOException e) {
         throw new LedgerUnavailableException(settings.redactedUrl(), "cannot lock " + opening + ": " + oneLine(e), e);
       }
@@ -643,7 +646,7 @@ public final class JdbcRunLedger implements AutoCloseable {
     }
   }
 
-  private Connection connect(Properties props, long deadline, boolean embedded) {
+  private Connection connect(Properties props, long deadline) {
     // An embedded H2 file whose owner was just killed stays "locked by another process" until H2 sees
     // that its lock is no longer kept alive (a few seconds), a lock file touched moments ago fails the
     // open outright, and an owner that is closing the file has stopped the auto-server its lock file still
@@ -656,8 +659,7 @@ public final class JdbcRunLedger implements AutoCloseable {
         }
         return c;
       } catch (SQLException e) {
-        boolean busy = isH2LockBusy(e) || embedded && H2_SERVER_GONE.contains(e.getErrorCode());
-        if (!busy || System.nanoTime() > deadline) {
+        if (!(isH2LockBusy(e) || servingProcessLeft(e)) || System.nanoTime() > deadline) {
           throw unavailable(e);
         }
         try {
@@ -734,7 +736,7 @@ public final class JdbcRunLedger implements AutoCloseable {
    * it now.
    */
   private boolean servingProcessLeft(Throwable e) {
-    if (settings.embeddedFolder() == null) {
+    if (embeddedFolder == null) {
       return false;
     }
     for (Throwable t : chain(e)) {

@@ -116,13 +116,14 @@ final class SizeCommand implements Callable<Integer> {
     HourInput input = new HourDiscovery(HadoopConfs.from(settings.spark())).discover(settings.rawRoot(), ds.stream(), hour);
     PrintStream out = main.out();
     if (input.isEmpty()) {
+      String reason = "no input in " + input.folder() + "; nothing to size (the run would be recorded as empty)";
       if (json) {
         Map<String, Object> root = jsonHead("EMPTY", input, limit, 0);
-        root.put("reason", "no input in " + input.folder() + "; the run would be recorded as empty");
+        root.put("reason", reason);
         out.println(toJson(root));
-        return Main.OK;
+      } else {
+        out.printf("size %s %s: %s%n", dataset, hour, reason);
       }
-      out.printf("size %s %s: no input in %s; nothing to size (the run would be recorded as empty)%n", dataset, hour, input.folder());
       return Main.OK;
     }
     List<Observation> history;
@@ -131,23 +132,28 @@ final class SizeCommand implements Callable<Integer> {
     }
     SizerInput in = SizerInput.gzip(input.totalBytes(), input.files().size(), input.largestFileBytes());
     SizingDecision d = Sizer.size(in, history, limits);
-    if (json) {
-      return printJson(out, input, limit, history.size(), d, memoryGb, workerType);
-    }
-
-    out.printf("size %s %s: %d files, %s (largest %s), deadline %d min, %d runs of history%n", dataset, hour,
-        input.files().size(), mib(input.totalBytes()), mib(input.largestFileBytes()), limit.toMinutes(), history.size());
-    out.println("  " + d.reason());
-    if (explain) {
-      explain(out, d, history, limits);
-    }
     if (png != null) {
       PngChart.write(d.curve(), d.deadlineSeconds(), d.executors(), dataset + " " + hour + ": predicted runtime vs executors", png);
-      out.println("  chart written to " + png.getAbsolutePath());
+    }
+    if (json) {
+      printJson(out, input, limit, history.size(), d, memoryGb, workerType);
+    } else {
+      out.printf("size %s %s: %d files, %s (largest %s), deadline %d min, %d runs of history%n", dataset, hour,
+          input.files().size(), mib(input.totalBytes()), mib(input.largestFileBytes()), limit.toMinutes(), history.size());
+      out.println("  " + d.reason());
+      if (explain) {
+        explain(out, d, history, limits);
+      }
+      if (png != null) {
+        out.println("  chart written to " + png.getAbsolutePath());
+      }
     }
     if (!d.fits()) {
       main.err().println("hourglass: no allowed size meets the deadline: " + d.reason());
       return Main.NO_SIZE_MEETS_DEADLINE;
+    }
+    if (json) {
+      return Main.OK;
     }
     Recommendation r = Recommendation.of(d, memoryGb);
     List<String> jobArgs = List.of("ingest", "--dataset", dataset, "--hour", hour.toString(),
@@ -170,7 +176,7 @@ final class SizeCommand implements Callable<Integer> {
   }
 
   /** The --json answer: the same decision as the text, for a scheduler to read without parsing lines. */
-  private int printJson(PrintStream out, HourInput input, Duration limit, int historyRuns, SizingDecision d, int memoryGb,
+  private void printJson(PrintStream out, HourInput input, Duration limit, int historyRuns, SizingDecision d, int memoryGb,
       GlueWorkerType workerType) throws Exception {
     Map<String, Object> root = jsonHead(d.outcome().name(), input, limit, historyRuns);
     root.put("executors", d.executors());
@@ -181,7 +187,6 @@ final class SizeCommand implements Callable<Integer> {
     root.put("planned_seconds", Math.round(d.plannedSeconds() * 10) / 10.0);
     root.put("reason", d.reason());
     if (png != null) {
-      PngChart.write(d.curve(), d.deadlineSeconds(), d.executors(), dataset + " " + hour + ": predicted runtime vs executors", png);
       root.put("chart", png.getAbsolutePath());
     }
     if (d.fits()) {
@@ -193,11 +198,6 @@ final class SizeCommand implements Callable<Integer> {
       root.put("glue", glue);
     }
     out.println(toJson(root));
-    if (!d.fits()) {
-      main.err().println("hourglass: no allowed size meets the deadline: " + d.reason());
-      return Main.NO_SIZE_MEETS_DEADLINE;
-    }
-    return Main.OK;
   }
 
   private Map<String, Object> jsonHead(String outcome, HourInput input, Duration limit, int historyRuns) {
