@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param hmacKeyEnv environment variable holding the HMAC key (never the key itself)
  * @param maxRejectRate quarantined / read above which the run fails
  * @param sla how long after the start of hour H its run is expected to be done
+ * @param settle how long after hour H ends its raw folder may still receive objects: Firehose names an object by the
+ *     arrival of its oldest record and delivers it up to its buffer interval (at most 900 s) later, so a run before
+ *     then would miss what is still on its way
  * @param parser how JSON-lines records are parsed and classified
  * @param inputFormat how the raw objects are laid out: JSON lines, CSV or TSV
  * @param csv how CSV/TSV objects are cut into records and fields (unused for JSON lines)
@@ -37,6 +40,7 @@ public record DatasetSettings(
     String hmacKeyEnv,
     double maxRejectRate,
     Duration sla,
+    Duration settle,
     InputParser parser,
     InputFormat inputFormat,
     CsvOptions csv,
@@ -55,12 +59,45 @@ public record DatasetSettings(
     if (email == PiiMode.HASH && (hmacKeyEnv == null || !hmacKeyEnv.matches("[A-Za-z_][A-Za-z0-9_]*"))) {
       throw BadConfigException.of(prefix + "pii.hmac-key-env", hmacKeyEnv, "must be an environment variable name");
     }
-    if (sla == null || sla.compareTo(Duration.ofHours(1)) < 0) {
-      throw BadConfigException.of(prefix + "sla", sla, "must be at least 1h (the hour has to end first)");
+    if (settle.isNegative()) {
+      throw BadConfigException.of(prefix + "settle", settle, "must not be negative");
+    }
+    if (sla == null || sla.compareTo(Duration.ofHours(1).plus(settle)) <= 0) {
+      throw BadConfigException.of(prefix + "sla", sla, "must be more than 1h + settle (" + text(settle)
+          + "): the hour has to end and its folder settle before its run starts");
     }
     if (!(maxRejectRate >= 0.0 && maxRejectRate <= 1.0)) {
       throw BadConfigException.of(prefix + "max-reject-rate", maxRejectRate, "must be between 0 and 1");
     }
+  }
+
+  /** When hour {@code h}'s raw folder is complete: the end of the hour plus {@link #settle}. */
+  public java.time.Instant settledAt(Hour h) {
+    return h.end().plus(settle);
+  }
+
+  /** The latest hour whose folder is complete at {@code now}: what {@code --hour last} means. */
+  public Hour lastSettled(java.time.Instant now) {
+    return Hour.of(now.minus(settle)).plusHours(-1);
+  }
+
+  /**
+   * Refuses hour {@code h} before its folder has settled at {@code now}: a run then would miss the objects still on
+   * their way, and a later backfill would skip the hour as done unless it looked at the folder again.
+   *
+   * @param option the command-line option that named the hour, for the message
+   */
+  public void requireSettled(String option, Hour h, java.time.Instant now) {
+    java.time.Instant at = settledAt(h);
+    if (now.isBefore(at)) {
+      throw new BadConfigException(option + " " + h + " has not settled: objects may land in its folder until " + at
+          + " (Firehose writes an object up to its buffer interval after its first record arrives; hourglass.datasets."
+          + name + ".settle = " + text(settle) + "); run it then, or use " + option + " last (now " + lastSettled(now) + ")");
+    }
+  }
+
+  private static String text(Duration d) {
+    return d.toSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
   }
 
   private static void requireName(String key, String value) {

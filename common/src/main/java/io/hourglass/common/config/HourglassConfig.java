@@ -131,6 +131,7 @@ public final class HourglassConfig {
         get(p + ".pii.hmac-key-env", config::getString),
         get(p + ".max-reject-rate", config::getDouble),
         get(p + ".sla", config::getDuration),
+        get(p + ".settle", config::getDuration),
         enumOf(p + ".input.parser", InputParser.class),
         enumOf(p + ".input.format", InputFormat.class),
         csvOptions(p + ".input."),

@@ -11,6 +11,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,6 +69,36 @@ class HourglassConfigTest {
     assertEquals(PiiMode.HASH, d.email());
     assertEquals("HOURGLASS_HMAC_KEY", d.hmacKeyEnv());
     assertEquals(0.05, d.maxRejectRate(), 0.0);
+    assertEquals(Duration.ofMinutes(15), d.settle());
+    assertEquals(Duration.ofMinutes(90), d.sla());
+  }
+
+  @Test
+  void anHourSettlesItsSettleTimeAfterItEndsAndLastIsTheLatestThatHas() {
+    DatasetSettings d = load().dataset("web_events"); // settle 15m
+    Hour h = Hour.parse("2026-11-30T23");
+    Instant settled = Instant.parse("2026-12-01T00:15:00Z");
+    assertEquals(settled, d.settledAt(h));
+    assertEquals(Hour.parse("2026-11-30T22"), d.lastSettled(settled.minusMillis(1)));
+    assertEquals(h, d.lastSettled(settled));
+    assertEquals(h, d.lastSettled(Instant.parse("2026-12-01T01:14:59Z")));
+    d.requireSettled("--hour", h, settled); // exactly settled: runs
+    BadConfigException e = assertThrows(BadConfigException.class, () -> d.requireSettled("--hour", h, settled.minusSeconds(1)));
+    assertEquals("--hour 2026-11-30T23 has not settled: objects may land in its folder until 2026-12-01T00:15:00Z (Firehose"
+        + " writes an object up to its buffer interval after its first record arrives; hourglass.datasets.web_events.settle"
+        + " = 15m); run it then, or use --hour last (now 2026-11-30T22)", e.getMessage());
+    DatasetSettings none = load("datasets.web_events.settle=0s").dataset("web_events");
+    assertEquals(h, none.lastSettled(Instant.parse("2026-12-01T00:00:00Z")), "settle 0: an hour is ready as it ends");
+    assertThrows(BadConfigException.class, () -> none.requireSettled("--to", h.plusHours(1), Instant.parse("2026-12-01T00:59:59Z")),
+        "an hour that has not ended never is");
+  }
+
+  @Test
+  void aNegativeSettleOrAnSlaThatLeavesNoTimeToRunIsBad() {
+    assertBad(() -> load("datasets.web_events.settle=-1m").dataset("web_events"), WEB + "settle", "PT-1M");
+    assertBad(() -> load("datasets.web_events.sla=75m").dataset("web_events"), WEB + "sla", "must be more than 1h + settle (15m)");
+    assertEquals(Duration.ofMinutes(75), load("datasets.web_events.sla=75m", "datasets.web_events.settle=10m")
+        .dataset("web_events").sla());
   }
 
   @Test

@@ -50,11 +50,11 @@ final class BackfillCommand implements Callable<Integer> {
 
     @Option(names = "--from", required = true, converter = HourConverter.class, paramLabel = "YYYY-MM-DDTHH",
         description = "First arrival hour (UTC), included.")
-    Hour from;
+    HourArg from;
 
-    @Option(names = "--to", required = true, converter = HourConverter.class, paramLabel = "YYYY-MM-DDTHH",
-        description = "Last arrival hour (UTC), included; not after the current hour.")
-    Hour to;
+    @Option(names = "--to", required = true, converter = HourConverter.class, paramLabel = "YYYY-MM-DDTHH|last",
+        description = "Last arrival hour (UTC), included, whose folder has settled (or 'last' for the latest such hour).")
+    HourArg to;
 
     @Option(names = "--parallelism", defaultValue = "2", description = "Hours at once (default ${DEFAULT-VALUE}).")
     int parallelism;
@@ -73,21 +73,25 @@ final class BackfillCommand implements Callable<Integer> {
       DatasetSettings ds = config.dataset(dataset);
       Optional<byte[]> key = Secrets.hmacKey(ds, main.env());
       IngestCommand.requireDelta(ds);
-      List<Hour> hours = Backfill.hours(from, to, Clock.systemUTC().instant());
+      java.time.Instant now = Clock.systemUTC().instant();
+      Hour first = from.resolve(ds, now);
+      Hour last = to.resolve(ds, now);
+      List<Hour> hours = Backfill.hours(first, last, now);
+      ds.requireSettled("--to", last, now);
       Backfill.Options options = new Backfill.Options(parallelism, force, retries, Duration.ofSeconds(2), Duration.ofMinutes(1));
       ProgressView view = new ProgressView(main.err(), System.console() != null && System.getenv("CI") == null);
       try (JdbcRunLedger ledger = Ledgers.open(config, settings, main.env())) {
-        SparkSession spark = SparkSessions.getOrCreate("hourglass backfill ingest " + dataset + " " + from + ".." + to, settings);
+        SparkSession spark = SparkSessions.getOrCreate("hourglass backfill ingest " + dataset + " " + first + ".." + last, settings);
         Ledgers.ephemeralLedgerWarning(config, settings, spark.sparkContext().master()).ifPresent(main.err()::println);
         IngestJob job = new IngestJob(spark, settings, ds, key, line -> { });
         List<Backfill.HourOutcome> outcomes = new Backfill(spark, job, ledger, TableSchema.load(ds.tableSchema()).version(),
             options, Clock.systemUTC(), view, view::note).run(hours);
         view.close();
-        return summarize(main.out(), outcomes);
+        return summarize(main.out(), first, last, outcomes);
       }
     }
 
-    private int summarize(PrintStream out, List<Backfill.HourOutcome> outcomes) {
+    private int summarize(PrintStream out, Hour first, Hour last, List<Backfill.HourOutcome> outcomes) {
       long ok = count(outcomes, Backfill.State.SUCCEEDED);
       long empty = count(outcomes, Backfill.State.EMPTY);
       long skipped = count(outcomes, Backfill.State.SKIPPED);
@@ -96,7 +100,7 @@ final class BackfillCommand implements Callable<Integer> {
         ClassDataArchive.workDone(parent.main.env());
       }
       out.printf("backfill ingest %s %s..%s: %d hours: %d succeeded, %d empty, %d skipped (already done), %d failed%n",
-          dataset, from, to, outcomes.size(), ok, empty, skipped, failed.size());
+          dataset, first, last, outcomes.size(), ok, empty, skipped, failed.size());
       for (Backfill.HourOutcome f : failed) {
         out.printf("  failed %s after %d attempt(s): %s%n", f.hour(), f.attempts(), f.error());
       }

@@ -23,9 +23,9 @@ final class GenerateCommand implements Callable<Integer> {
   @Mixin
   CommonOptions common;
 
-  @Option(names = "--hour", required = true, converter = HourConverter.class, paramLabel = "YYYY-MM-DDTHH",
-      description = "Arrival hour, UTC.")
-  Hour hour;
+  @Option(names = "--hour", required = true, converter = HourConverter.class, paramLabel = "YYYY-MM-DDTHH|last",
+      description = "Arrival hour, UTC (or 'last': the hour 'ingest --hour last' would take now).")
+  HourArg hourArg;
 
   @Option(names = "--records", defaultValue = "10000", description = "Records to write (default ${DEFAULT-VALUE}).")
   long records;
@@ -56,6 +56,7 @@ final class GenerateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     HourglassConfig config = common.load(Optional.of(dataset));
     DatasetSettings ds = config.dataset(dataset);
+    Hour hour = hourArg.resolve(ds, java.time.Instant.now());
     GeneratedHour g = generate(io.hourglass.common.spark.HadoopConfs.from(config.settings().spark()), config.settings().rawRoot(),
         ds, hour, records, files, dirty, repeats, rejects, seed);
     main.out().printf("generated %s %s: %d lines in %d files (%d bytes), %d valid records, %d duplicates, %d blank lines,"

@@ -1,19 +1,18 @@
 package io.hourglass.jobs.cli;
 
 import io.hourglass.common.config.Hour;
-import java.time.Instant;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** {@code YYYY-MM-DDTHH} (UTC), or {@code last} for the last complete hour (handy in Glue and cron triggers). */
-final class HourConverter implements ITypeConverter<Hour> {
+/** {@code YYYY-MM-DDTHH} (UTC), or {@code last} (handy in Glue and cron triggers), as an {@link HourArg}. */
+final class HourConverter implements ITypeConverter<HourArg> {
   @Override
-  public Hour convert(String value) {
+  public HourArg convert(String value) {
     if ("last".equalsIgnoreCase(value.trim())) {
-      return Hour.of(Instant.now()).plusHours(-1);
+      return HourArg.LAST;
     }
     try {
-      return Hour.parse(value);
+      return new HourArg(Hour.parse(value));
     } catch (RuntimeException e) {
       throw new TypeConversionException(e.getMessage());
     }

@@ -32,15 +32,18 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--dataset", required = true, description = "Dataset name, e.g. web_events.")
   String dataset;
 
-  @Option(names = "--hour", required = true, converter = HourConverter.class, paramLabel = "YYYY-MM-DDTHH",
-      description = "Arrival hour, UTC (or 'last' for the last complete hour).")
-  Hour hour;
+  @Option(names = "--hour", required = true, converter = HourConverter.class, paramLabel = "YYYY-MM-DDTHH|last",
+      description = "Arrival hour, UTC, whose folder has settled (or 'last' for the latest such hour).")
+  HourArg hourArg;
 
   @Override
   public Integer call() {
     HourglassConfig config = common.load(Optional.of(dataset));
     Settings settings = config.settings();
     DatasetSettings ds = config.dataset(dataset);
+    java.time.Instant now = Clock.systemUTC().instant();
+    Hour hour = hourArg.resolve(ds, now);
+    ds.requireSettled("--hour", hour, now);
     Optional<byte[]> key = Secrets.hmacKey(ds, main.env());
     requireDelta(ds);
     java.util.function.Consumer<String> progress = line -> main.err().println("[ingest " + dataset + " " + hour + "] " + line);

@@ -25,6 +25,7 @@ import io.hourglass.jobs.sizing.IngestSizing;
 import java.io.File;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +58,12 @@ final class SizeCommand implements Callable<Integer> {
   @Option(names = "--dataset", required = true, description = "Dataset name, e.g. web_events.")
   String dataset;
 
-  @Option(names = "--hour", required = true, converter = HourConverter.class, paramLabel = "YYYY-MM-DDTHH|last")
-  Hour hour;
+  @Option(names = "--hour", required = true, converter = HourConverter.class, paramLabel = "YYYY-MM-DDTHH|last",
+      description = "Arrival hour, UTC (or 'last' for the latest hour whose folder has settled).")
+  HourArg hourArg;
+
+  /** {@link #hourArg} resolved against the dataset. */
+  private Hour hour;
 
   @Option(names = "--deadline", paramLabel = "DURATION", description = "Deadline, e.g. 60m (default: hourglass.sizer.deadline).")
   String deadline;
@@ -88,6 +93,7 @@ final class SizeCommand implements Callable<Integer> {
     HourglassConfig config = common.load(Optional.of(dataset));
     Settings settings = config.settings();
     DatasetSettings ds = config.dataset(dataset);
+    hour = hourArg.resolve(ds, Instant.now());
     String s = "hourglass.sizer.";
     Duration limit = deadline != null ? HourglassConfig.duration("--deadline", deadline) : config.durationSetting(s + "deadline");
     SizerLimits limits;

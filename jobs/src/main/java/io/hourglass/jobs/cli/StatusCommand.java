@@ -36,11 +36,11 @@ final class StatusCommand implements Callable<Integer> {
 
   @Option(names = "--from", converter = HourConverter.class, paramLabel = "YYYY-MM-DDTHH",
       description = "First hour (default: 23 hours before --to).")
-  Hour from;
+  HourArg from;
 
   @Option(names = "--to", converter = HourConverter.class, paramLabel = "YYYY-MM-DDTHH",
-      description = "Last hour (default: the last complete hour).")
-  Hour to;
+      description = "Last hour (default, or 'last': the latest hour whose folder has settled).")
+  HourArg to;
 
   @Option(names = "--json", description = "Machine-readable output.")
   boolean json;
@@ -51,8 +51,8 @@ final class StatusCommand implements Callable<Integer> {
     Settings settings = config.settings();
     DatasetSettings ds = config.dataset(dataset);
     Instant now = Instant.now();
-    Hour last = to != null ? to : Hour.of(now).plusHours(-1);
-    Hour first = from != null ? from : last.plusHours(-23);
+    Hour last = (to != null ? to : HourArg.LAST).resolve(ds, now);
+    Hour first = from != null ? from.resolve(ds, now) : last.plusHours(-23);
     if (last.compareTo(first) < 0) {
       throw new io.hourglass.common.config.BadConfigException("--to " + last + " is before --from " + first);
     }

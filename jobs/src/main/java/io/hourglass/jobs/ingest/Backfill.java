@@ -4,6 +4,8 @@ import io.hourglass.common.BuildInfo;
 import io.hourglass.common.RunFailedException;
 import io.hourglass.common.config.BadConfigException;
 import io.hourglass.common.config.Hour;
+import io.hourglass.common.io.InputDrift;
+import io.hourglass.common.io.InputFile;
 import io.hourglass.common.ledger.AlreadyRunningException;
 import io.hourglass.common.ledger.JdbcRunLedger;
 import io.hourglass.common.ledger.LeaseLostException;
@@ -25,8 +27,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Ingests a range of hours inside one SparkSession, at most {@code parallelism} at once (each in its
  * own FAIR scheduler pool), skipping hours the ledger says already succeeded with this code and schema
- * version (unless forced), retrying transient failures with bounded exponential backoff. Resumable:
- * running it again finishes what is left.
+ * version and whose folder holds what their run read (unless forced), retrying transient failures with bounded
+ * exponential backoff. Resumable: running it again finishes what is left.
  */
 public final class Backfill {
   /** What became of one hour. */
@@ -102,12 +104,39 @@ public final class Backfill {
         && latest.get().metrics().schemaVersion() == schemaVersion;
   }
 
+  /**
+   * Whether an hour already done is run again because its folder changed since: objects that arrived after its run
+   * (Firehose's late deliveries) are taken in; objects gone from it (a retention rule) never make it run, as that would
+   * replace the hour with less than it holds, and are told instead.
+   */
+  private boolean runAgainFor(Hour h, InputDrift drift) {
+    if (drift.unchanged()) {
+      return false;
+    }
+    if (!drift.manifestFound()) {
+      progress.accept(h + ": its manifest is gone from the table; running it again");
+      return true;
+    }
+    if (drift.grew()) {
+      progress.accept(String.format("%s: %d object(s) arrived in its folder after its run (%s, ...); running it again", h,
+          drift.arrived().size(), name(drift.arrived().get(0))));
+      return true;
+    }
+    progress.accept(String.format("%s: %d object(s) its run read are gone from its folder (%s, ...); skipped, so that the"
+        + " hour is not replaced by less (--force replaces it with what is left)", h, drift.gone().size(), name(drift.gone().get(0))));
+    return false;
+  }
+
+  private static String name(InputFile f) {
+    return f.path().substring(f.path().lastIndexOf('/') + 1);
+  }
+
   public List<HourOutcome> run(List<Hour> hours) {
     List<Hour> todo = new ArrayList<>();
     List<HourOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
     for (Hour h : hours) {
       if (!options.force() && alreadyDone(ledger.latest(RecordedIngest.JOB, job.datasetName(), h.start()), BuildInfo.version(),
-          schemaVersion)) {
+          schemaVersion) && !runAgainFor(h, job.driftSincePublished(h))) {
         outcomes.add(new HourOutcome(h, State.SKIPPED, 0, null, Duration.ZERO));
       } else {
         todo.add(h);

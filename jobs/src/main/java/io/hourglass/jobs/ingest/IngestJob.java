@@ -18,6 +18,7 @@ import io.hourglass.common.io.HourInput;
 import io.hourglass.common.io.HourPartitionWriter;
 import io.hourglass.common.io.HourPartitionWriter.Outcome;
 import io.hourglass.common.io.HourPartitionWriter.Target;
+import io.hourglass.common.io.InputDrift;
 import io.hourglass.common.io.ManifestStore;
 import io.hourglass.common.io.RawLineReader;
 import io.hourglass.common.io.RecordSource;
@@ -157,6 +158,13 @@ public final class IngestJob {
 
   public String datasetName() {
     return dataset.name();
+  }
+
+  /** How hour {@code hour}'s raw folder now differs from what its published run read (one listing, one manifest read). */
+  public InputDrift driftSincePublished(Hour hour) {
+    var conf = spark.sparkContext().hadoopConfiguration();
+    HourInput now = new HourDiscovery(conf).discover(settings.rawRoot(), dataset.stream(), hour);
+    return InputDrift.of(now, new ManifestStore(conf).read(tableRoot(), hour));
   }
 
   public Result run(Hour hour) {
