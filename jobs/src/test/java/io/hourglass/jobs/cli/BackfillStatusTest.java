@@ -196,6 +196,70 @@ class BackfillStatusTest {
   }
 
   @Test
+  void anHourWhoseFolderHasNotSettledIsRefusedAndLastIsTheLatestThatHas() throws IOException {
+    // settle 2h: the hour before the current one has ended but not settled, whatever the minute of the test.
+    String[] settle = {"--set", "datasets.web_events.settle=2h", "--set", "datasets.web_events.sla=4h"};
+    Instant now = Instant.now();
+    Hour previous = Hour.of(now).plusHours(-1);
+    Run ingest = run(concat(List.of("ingest", "--dataset", "web_events", "--hour", previous.toString()), common(settle)));
+    assertEquals(2, ingest.code(), ingest.out() + ingest.err());
+    assertTrue(ingest.err().startsWith("hourglass: --hour " + previous + " has not settled: objects may land in its folder until "
+        + previous.end().plus(Duration.ofHours(2)) + " ("), ingest.err());
+    assertTrue(ingest.err().contains("hourglass.datasets.web_events.settle = 120m); run it then, or use --hour last"), ingest.err());
+    assertEquals(1, ingest.err().lines().count(), ingest.err());
+    Run backfill = backfill(previous.plusHours(-1), previous, settle);
+    assertEquals(2, backfill.code(), backfill.out() + backfill.err());
+    assertTrue(backfill.err().startsWith("hourglass: --to " + previous + " has not settled"), backfill.err());
+    assertTrue(!Files.exists(dir.resolve("state")), "nothing recorded");
+
+    Run status = run(concat(List.of("status", "--dataset", "web_events", "--to", "last", "--json"), common(settle)));
+    assertEquals(0, status.code(), status.err());
+    String to = new ObjectMapper().readTree(status.out()).get("to").asText();
+    Hour before = Hour.of(now.minus(Duration.ofHours(2))).plusHours(-1);
+    Hour after = Hour.of(Instant.now().minus(Duration.ofHours(2))).plusHours(-1);
+    assertTrue(to.equals(before.toString()) || to.equals(after.toString()), "last with settle 2h is " + before + ", got " + to);
+  }
+
+  @Test
+  void aBackfillTakesInObjectsThatLandedAfterAnHoursRunButNeverShrinksAnHour() throws IOException {
+    GeneratedHour g = generate(FROM, 1);
+    Run first = backfill(FROM, FROM);
+    assertEquals(0, first.code(), first.out() + first.err());
+    long readBefore;
+    try (JdbcRunLedger ledger = ledger()) {
+      readBefore = ledger.latest("ingest", "web_events", FROM.start()).orElseThrow().metrics().recordsRead();
+    }
+    // A Firehose object of the hour written after its run: another generation's file, under a name of its own.
+    GeneratedHour other = new WebEventsGenerator(new Configuration()).generate(FROM.start(), dir.resolve("later").toString(),
+        "web-events", 100, 1, false, 99);
+    Path folder = Paths.get(java.net.URI.create(g.files().get(0))).getParent();
+    Files.move(Paths.get(java.net.URI.create(other.files().get(0))), folder.resolve("web-events-late.gz"));
+
+    Run again = backfill(FROM, FROM);
+    assertEquals(0, again.code(), again.out() + again.err());
+    assertTrue(again.out().contains("1 hours: 1 succeeded, 0 empty, 0 skipped"), again.out());
+    assertTrue(again.err().contains(FROM + ": 1 object(s) arrived in its folder after its run (web-events-late.gz, ...);"
+        + " running it again"), again.err());
+    try (JdbcRunLedger ledger = ledger()) {
+      RunRow r = ledger.latest("ingest", "web_events", FROM.start()).orElseThrow();
+      assertEquals(readBefore + 100, r.metrics().recordsRead(), r.toString());
+      assertEquals(3, r.metrics().inputFiles());
+    }
+    Run settled = backfill(FROM, FROM);
+    assertTrue(settled.out().contains("1 hours: 0 succeeded, 0 empty, 1 skipped"), settled.out() + settled.err());
+
+    // A retention rule removes one of the objects: the hour is not replaced by less.
+    Files.delete(Paths.get(java.net.URI.create(g.files().get(0))));
+    Run shrunk = backfill(FROM, FROM);
+    assertEquals(0, shrunk.code(), shrunk.out() + shrunk.err());
+    assertTrue(shrunk.out().contains("1 hours: 0 succeeded, 0 empty, 1 skipped"), shrunk.out());
+    assertTrue(shrunk.err().contains(FROM + ": 1 object(s) its run read are gone from its folder ("), shrunk.err());
+    try (JdbcRunLedger ledger = ledger()) {
+      assertEquals(2, ledger.history("ingest", "web_events", FROM.start(), FROM.end()).size(), "the first run and the one that took the late object in, no other");
+    }
+  }
+
+  @Test
   void statusTellsARunningHourFromOneWhoseDriverDied() throws IOException {
     Instant now = Instant.now();
     try (JdbcRunLedger ledger = ledger()) {
