@@ -173,6 +173,16 @@ public final class IngestJob {
 
   /** Runs hour {@code hour} under the given run id (the ledger's, when the run is recorded). */
   public Result run(Hour hour, String runId) {
+    return run(hour, runId, () -> { });
+  }
+
+  /**
+   * Runs hour {@code hour} under the given run id.
+   *
+   * @param beforePublish runs before each change that readers can see (the quarantine's and the table's swaps): a
+   *     recorded run checks there that the hour is still its own, and fails it instead of publishing if not
+   */
+  public Result run(Hour hour, String runId, Runnable beforePublish) {
     Instant started = Instant.now();
     TableSchema raw = TableSchema.load(dataset.rawSchema());
     TableSchema table = TableSchema.load(dataset.tableSchema());
@@ -190,7 +200,7 @@ public final class IngestJob {
     if (dataset.parser() == InputParser.FAST && !dataset.inputFormat().delimited() && dataset.format() != TableFormat.DELTA) {
       Optional<Result> done;
       try {
-        done = singlePass(hour, runId, started, input, raw, table, labels);
+        done = singlePass(hour, runId, started, input, raw, table, labels, beforePublish);
       } catch (RuntimeException e) {
         labels.clear();
         throw e;
@@ -226,7 +236,7 @@ public final class IngestJob {
       HourPartitionWriter writer = new HourPartitionWriter(spark);
       labels.step("write quarantine");
       Outcome quarantined = writer.replace(quarantineTarget(hour), Quarantine.rows(classified, WebEventColumns.INGEST_HOUR).coalesce(1),
-          tally.quarantined(), runId, () -> { });
+          tally.quarantined(), runId, beforePublish);
       failOnRejectRate(hour, tally);
 
       labels.step("write " + dataset.table());
@@ -234,7 +244,10 @@ public final class IngestJob {
       Dataset<Row> accepted = dedup.apply(read(WebEventDecoder.Output.TABLE, hour, input, raw, table));
       Dataset<Row> tableRows = fewerFiles(WebEventsTransforms.tableRows(accepted, table), input);
       Outcome written = writer.replace(tableTarget(hour, table), tableRows, tally.get(Status.OK),
-          runId, () -> manifests.withdraw(tableRoot(), hour));
+          runId, () -> {
+            beforePublish.run();
+            manifests.withdraw(tableRoot(), hour);
+          });
 
       return finish(hour, runId, started, input, raw, table, tally, quarantined, written, manifests, labels);
     } finally {
@@ -285,7 +298,7 @@ public final class IngestJob {
    * straight into Spark's Parquet writer, no query around it.
    */
   private Optional<Result> singlePass(Hour hour, String runId, Instant started, HourInput input, TableSchema raw,
-      TableSchema table, JobLabels labels) {
+      TableSchema table, JobLabels labels, Runnable beforePublish) {
     HourPartitionWriter writer = new HourPartitionWriter(spark);
     labels.step("read, classify and stage " + dataset.table());
     String spillFolder = spillFolder(hour);
@@ -305,7 +318,7 @@ public final class IngestJob {
         progress.accept("one pass is not enough (" + pass.twoPasses() + "): reading the hour again in two passes");
         return Optional.empty();
       }
-      return Optional.of(publishPass(pass, hour, runId, started, input, raw, table, writer, labels));
+      return Optional.of(publishPass(pass, hour, runId, started, input, raw, table, writer, labels, beforePublish));
     } finally {
       try {
         RowSpill.deleteFolder(spillFolder, spark.sparkContext().hadoopConfiguration());
@@ -317,7 +330,7 @@ public final class IngestJob {
 
   /** Writes a single pass's quarantine, from the rejected records kept in memory and those spilled, then publishes its staging. */
   private Result publishPass(Pass pass, Hour hour, String runId, Instant started, HourInput input, TableSchema raw,
-      TableSchema table, HourPartitionWriter writer, JobLabels labels) {
+      TableSchema table, HourPartitionWriter writer, JobLabels labels, Runnable beforePublish) {
     HourPartitionWriter.Staged staged = pass.staged();
     SideSurvey side = pass.side();
     Map<String, Long> counts = side.counts();
@@ -344,11 +357,14 @@ public final class IngestJob {
           quarantine.accept(IntStream.range(0, r.length()).mapToObj(r::get).toArray());
         }
         side.spill().forEachRow(quarantine);
-      }, tally.quarantined(), runId, () -> { });
+      }, tally.quarantined(), runId, beforePublish);
       failOnRejectRate(hour, tally);
       labels.step("publish " + dataset.table());
       ManifestStore manifests = new ManifestStore(spark.sparkContext().hadoopConfiguration());
-      Outcome written = writer.publish(staged, tally.get(Status.OK), () -> manifests.withdraw(tableRoot(), hour));
+      Outcome written = writer.publish(staged, tally.get(Status.OK), () -> {
+        beforePublish.run();
+        manifests.withdraw(tableRoot(), hour);
+      });
       return finish(hour, runId, started, input, raw, table, tally, quarantined, written, manifests, labels);
     } catch (RunFailedException e) {
       writer.discard(staged); // a run that fails before publishing leaves no staging behind

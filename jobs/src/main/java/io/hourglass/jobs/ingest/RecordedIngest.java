@@ -3,6 +3,8 @@ package io.hourglass.jobs.ingest;
 import io.hourglass.common.BuildInfo;
 import io.hourglass.common.config.Hour;
 import io.hourglass.common.ledger.JdbcRunLedger;
+import io.hourglass.common.ledger.LeaseLostException;
+import io.hourglass.common.ledger.LedgerUnavailableException;
 import io.hourglass.common.ledger.RunClaim;
 import io.hourglass.common.ledger.RunKey;
 import io.hourglass.common.ledger.RunMetrics;
@@ -44,7 +46,7 @@ public final class RecordedIngest {
     String runId = hour.id() + "-" + UUID.randomUUID().toString().substring(0, 8);
     RunClaim claim = ledger.claim(new RunKey(JOB, job.datasetName(), hour.start()), runId, clock.instant());
     AtomicReference<RunClaim> current = new AtomicReference<>(claim);
-    AtomicReference<RuntimeException> lost = new AtomicReference<>();
+    AtomicReference<LeaseLostException> lost = new AtomicReference<>();
     ScheduledExecutorService heart = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ledger-heartbeat-" + runId);
       t.setDaemon(true);
@@ -54,14 +56,16 @@ public final class RecordedIngest {
     heart.scheduleAtFixedRate(() -> {
       try {
         current.set(ledger.heartbeat(current.get(), clock.instant()));
-      } catch (RuntimeException e) {
+      } catch (LeaseLostException e) {
         lost.compareAndSet(null, e);
-        progress.accept("ledger heartbeat failed: " + e.getMessage());
+        progress.accept("ledger heartbeat: " + e.getMessage());
+      } catch (RuntimeException e) { // the ledger out of reach for a moment: the lease still holds, the next beat may land
+        progress.accept("ledger heartbeat failed (" + e.getMessage() + "); the lease holds until " + current.get().leaseUntil());
       }
     }, every, every, TimeUnit.MILLISECONDS);
     Instant started = clock.instant();
     try {
-      IngestJob.Result result = job.run(hour, runId);
+      IngestJob.Result result = job.run(hour, runId, () -> stillOurs(current));
       stop(heart);
       if (lost.get() != null) {
         throw lost.get();
@@ -87,6 +91,34 @@ public final class RecordedIngest {
       stop(heart); // no heartbeat keeps the hour claimed for a run that is gone
       throw e;
     }
+  }
+
+  /**
+   * Before anything of the run becomes visible: a heartbeat now, which fails with {@link LeaseLostException} when
+   * another run has taken the hour over (a lease that ran out while the ledger was out of reach), so that two runs
+   * never publish the same hour. With the ledger out of reach, the run publishes only while its lease holds for a
+   * third of its length more (the swap takes seconds); else it fails before publishing, and the hour is left as it was.
+   */
+  private void stillOurs(AtomicReference<RunClaim> current) {
+    try {
+      current.set(uninterruptedGet(() -> ledger.heartbeat(current.get(), clock.instant())));
+    } catch (LedgerUnavailableException e) {
+      Instant now = clock.instant();
+      Duration left = Duration.between(now, current.get().leaseUntil());
+      if (left.compareTo(ledger.settings().lease().dividedBy(3)) < 0) {
+        progress.accept("not publishing: the ledger is out of reach and this run's lease runs out at "
+            + current.get().leaseUntil() + ", too soon to be sure no other run takes the hour over meanwhile");
+        throw e;
+      }
+      progress.accept("the ledger is out of reach (" + e.getMessage() + "); publishing under the lease held until "
+          + current.get().leaseUntil());
+    }
+  }
+
+  private static <T> T uninterruptedGet(java.util.function.Supplier<T> read) {
+    AtomicReference<T> out = new AtomicReference<>();
+    uninterrupted(() -> out.set(read.get()));
+    return out.get();
   }
 
   /**
