@@ -133,6 +133,14 @@ public final class Main implements Callable<Integer> {
    */
   static String usageProblem(CommandLine.ParameterException e) {
     if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      Map<String, CommandLine> commands = e.getCommandLine().getSubcommands();
+      String first = u.getUnmatched().get(0);
+      if (!commands.isEmpty() && !first.startsWith("-") && first.matches("[A-Za-z][A-Za-z0-9_-]{0,40}")) {
+        // A misspelt command word, not a value: naming it is what helps (values after it stay hidden).
+        List<String> close = u.getSuggestions();
+        return "unknown command '" + first + "'" + (close.isEmpty() ? "" : ", did you mean '" + close.get(0) + "'?")
+            + " (commands: " + String.join(", ", commands.keySet().stream().filter(c -> !c.equals("help")).toList()) + ")";
+      }
       List<String> shown = new ArrayList<>();
       int values = 0;
       for (String arg : u.getUnmatched()) {

@@ -212,6 +212,18 @@ class MainTest {
   }
 
   @Test
+  void aMisspeltCommandIsNamed() {
+    Run top = run("ingset", "--dataset", "web_events", "--hour", "2026-11-20T10");
+    assertEquals(2, top.code(), top.err());
+    assertTrue(top.err().startsWith("hourglass: unknown command 'ingset', did you mean 'ingest'? (commands: ingest, generate,"),
+        top.err());
+    assertEquals(1, top.err().lines().count(), top.err());
+    Run sub = run("backfill", "injest", "--dataset", "web_events");
+    assertEquals(2, sub.code(), sub.err());
+    assertTrue(sub.err().startsWith("hourglass: unknown command 'injest'"), sub.err());
+  }
+
+  @Test
   void generateWritesTheFirehoseLayout() throws IOException {
     Run r = run("generate", "--hour", H.toString(), "--records", "120", "--files", "3", "--dirty",
         "--raw-root", dir.resolve("raw").toString());
