@@ -296,11 +296,15 @@ final class CsvRecordIterator implements Iterator<Row> {
     }
   }
 
+  /** A damaged object becomes one {@code corrupt_file} record; storage that cannot be read fails the task. */
   private void fail(Exception e) {
     long lines = cutter == null ? 0 : cutter.linesRead();
-    String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-    pending.add(RowFactory.create(path, lines, 0, null, what + " (after " + lines + " lines)", null, null, null));
     close();
+    String what = RawLineReader.describe(e) + " (after " + lines + " lines)";
+    if (!RawLineReader.damaged(e)) {
+      throw RawLineReader.unreadable(path, what, e);
+    }
+    pending.add(RowFactory.create(path, lines, 0, null, what, null, null, null));
   }
 
   private void close() {

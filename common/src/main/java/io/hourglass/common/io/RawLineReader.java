@@ -70,6 +70,30 @@ public final class RawLineReader {
   }
 
   /**
+   * Whether a read error says the object's bytes are damaged: a truncated gzip (its stream ends early), a corrupt
+   * one, a {@code .gz} that is not gzip. Such an object becomes a {@code corrupt_file} record (the dataset's
+   * {@code on-corrupt-file} policy decides the rest). Any other error is storage that could not be read (the object
+   * removed since the listing, access refused, a network failure past S3A's retries): no record at all, the task
+   * fails, Spark retries it, and the run fails if it keeps failing, so that nothing is cut short in silence.
+   */
+  static boolean damaged(Throwable e) {
+    return e instanceof java.util.zip.ZipException || e instanceof java.io.EOFException;
+  }
+
+  static String describe(Throwable e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+
+  /** The error that ends a task reading {@code path} when its storage, not its bytes, failed. */
+  static RuntimeException unreadable(String path, String what, Exception e) {
+    if (e instanceof RuntimeException r && !(e instanceof java.io.UncheckedIOException)) {
+      return r; // not a read error at all: a fault of ours, not to be passed off as the object's
+    }
+    return new java.io.UncheckedIOException("cannot read " + path + ": " + what,
+        e instanceof IOException io ? io : new IOException(e));
+  }
+
+  /**
    * Ends the stream at the first read error instead of throwing it, keeping the error. Without this the
    * bytes decoded but not yet returned as lines would be lost with the exception: a truncated gzip must
    * give back every line decoded before the damage (the cut last line becomes a malformed record), then
@@ -381,9 +405,12 @@ public final class RawLineReader {
     }
 
     private void fail(Exception e) {
-      String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-      pending.add(RowFactory.create(path, lineNo, 0, null, what + " (after " + lineNo + " lines)"));
       close();
+      String what = describe(e) + " (after " + lineNo + " lines)";
+      if (!damaged(e)) {
+        throw unreadable(path, what, e);
+      }
+      pending.add(RowFactory.create(path, lineNo, 0, null, what));
     }
 
     /** Stops reading and releases the object's stream; safe to call more than once. */
@@ -419,7 +446,7 @@ public final class RawLineReader {
       boolean gzip = b0 == 0x1f && b1 == 0x8b;
       if (!gzip && path.endsWith(".gz") && b0 != -1) {
         in.close();
-        throw new IOException("named .gz but is not gzip");
+        throw new java.util.zip.ZipException("named .gz but is not gzip");
       }
       return gzip ? new GZIPInputStream(in, 64 * 1024) : in;
     }

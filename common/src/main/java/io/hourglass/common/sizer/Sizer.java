@@ -137,6 +137,16 @@ public final class Sizer {
       }
     }
     double bestSeconds = curve.get(best);
+    if (model.theta0() * margin > deadline) {
+      String reason = String.format(Locale.ROOT,
+          "Every run costs about %s before its input counts (start-up, listing, commit; %s), %s with the margin %.2f,"
+              + " longer than the %s deadline, so no size helps: raise the deadline to at least %s.",
+          Fmt.duration(model.theta0()), model.source() == RuntimeModel.Source.COLD_START
+              ? "the cold-start default until " + MIN_OBSERVATIONS + " runs are recorded"
+              : "fitted on " + model.observations() + " runs",
+          Fmt.duration(model.theta0() * margin), margin, Fmt.duration(deadline), Fmt.durationUp(bestSeconds * margin));
+      return new SizingDecision(Outcome.DEADLINE_TOO_SHORT, best, cores, bestSeconds, margin, deadline, model, view, reason);
+    }
     double fileFloor = model.largestFileSeconds(in);
     if (!in.splittable() && fileFloor * margin > deadline) {
       String reason = String.format(Locale.ROOT,

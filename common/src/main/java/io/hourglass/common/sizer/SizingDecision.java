@@ -34,7 +34,9 @@ public record SizingDecision(
     /** Even the maximum executor count is predicted too slow: more executors or a later deadline would help. */
     TOO_MUCH_INPUT,
     /** The largest unsplittable (gzip) file alone takes longer than the deadline: no executor count helps. */
-    FILE_TOO_BIG
+    FILE_TOO_BIG,
+    /** A run's fixed cost (start-up, listing, commit) alone takes longer than the deadline: no executor count helps. */
+    DEADLINE_TOO_SHORT
   }
 
   public boolean fits() {

@@ -239,6 +239,15 @@ class CsvRecordReaderTest {
   }
 
   @Test
+  void anObjectThatCannotBeReadFailsTheReadNamingItInsteadOfPassingForADamagedOne() {
+    String gone = dir.resolve("listed-then-removed.csv.gz").toUri().toString();
+    HourInput listed = new HourInput(dir.toUri().toString(), true, List.of(new InputFile(gone, 100)));
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> CsvRecordReader.read(SPARK, listed, CSV, SCHEMA).collectAsList());
+    assertTrue(String.valueOf(e.getMessage()).contains("cannot read " + gone + ": FileNotFoundException"), e.getMessage());
+  }
+
+  @Test
   void aDamagedGzipKeepsTheRecordsBeforeTheDamageAndEndsWithOneRowNamingIt() throws IOException {
     // Cut right after a flush point: the first part decodes, then the stream just ends.
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -249,7 +258,7 @@ class CsvRecordReaderTest {
     String notGzip = file("not-gzip.gz", "id,a,b\n1,x,y\n");
     List<String> rows = read(CSV, notGzip, truncated);
     assertEquals(List.of(
-        "0 | null | IOException: named .gz but is not gzip (after 0 lines) | null | null",
+        "0 | null | ZipException: named .gz but is not gzip (after 0 lines) | null | null",
         ok(2, "1,x,y", f("1", "x", "y")),
         malformed(3, "2,\"open\nstill",
             "the quote that opens field 2 on line 3 is never closed: the record runs to the end of the file"),

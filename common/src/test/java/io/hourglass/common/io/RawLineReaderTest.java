@@ -114,6 +114,19 @@ class RawLineReaderTest {
     assertEquals(List.of(ok(good, 1, 0, "{\"a\":1}")), rowsOf(rows, good), "one bad file does not stop another");
   }
 
+  @Test
+  void anObjectThatCannotBeReadFailsItsTaskNamingItInsteadOfPassingForADamagedOne() throws IOException {
+    String gone = dir.resolve("listed-then-removed.gz").toUri().toString();
+    java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+        () -> readWithLimits(gone, 1024, 64));
+    assertTrue(e.getMessage().startsWith("cannot read " + gone + ": FileNotFoundException"), e.getMessage());
+    String good = file("good.gz", gzip("{\"a\":1}\n"));
+    Exception job = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> RawLineReader.read(SPARK, new HourInput("x", true, List.of(new InputFile(good, 10), new InputFile(gone, 10))))
+            .collectAsList());
+    assertTrue(String.valueOf(job.getMessage()).contains("cannot read " + gone), job.getMessage());
+  }
+
   /** What java.util.zip decodes from {@code gz} before it fails, byte by byte. */
   private static String decodablePrefix(byte[] gz) {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();

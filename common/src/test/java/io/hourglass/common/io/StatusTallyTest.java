@@ -33,7 +33,7 @@ class StatusTallyTest {
         {"malformed_json", "Unexpected character", "s3a://r/b.gz", 1},
         {"too_late", "event_time 2026-11-19T01:00Z", "s3a://r/a.gz", 2},
         {"corrupt_file", "EOFException: Unexpected end of ZLIB input stream (after 3 lines)", "s3a://r/z.gz", 1},
-        {"corrupt_file", "IOException: named .gz but is not gzip (after 0 lines)", "s3a://r/c.gz", 1},
+        {"corrupt_file", "ZipException: named .gz but is not gzip (after 0 lines)", "s3a://r/c.gz", 1},
     };
     List<Row> rows = new ArrayList<>();
     Map<String, Long> expectedByStatus = new TreeMap<>();
@@ -52,7 +52,7 @@ class StatusTallyTest {
     assertEquals(1L + 2L + 2L, tally.quarantined(), "ok, duplicate and blank are not quarantined");
     assertEquals(Map.of("malformed_json", 1L, "too_late", 2L, "corrupt_file", 2L), tally.quarantinedByReason());
     assertEquals(List.of(
-        "s3a://r/c.gz: IOException: named .gz but is not gzip (after 0 lines)",
+        "s3a://r/c.gz: ZipException: named .gz but is not gzip (after 0 lines)",
         "s3a://r/z.gz: EOFException: Unexpected end of ZLIB input stream (after 3 lines)"), tally.corruptFiles());
   }
 

@@ -187,6 +187,18 @@ class SizerTest {
   }
 
   @Test
+  void aDeadlineShorterThanARunsFixedCostIsSaidSoNotBlamedOnTheFiles() {
+    // Cold start: 300 s of fixed cost; a 4-minute deadline cannot hold it, whatever the input (60 KiB here).
+    SizingDecision d = Sizer.size(SizerInput.gzip(60 * 1024, 1, 60 * 1024), List.of(), SizerLimits.of(1, 10, 4, Duration.ofMinutes(4)));
+    assertEquals(Outcome.DEADLINE_TOO_SHORT, d.outcome());
+    assertTrue(d.reason().startsWith("Every run costs about 5m 00s before its input counts (start-up, listing, commit; the"
+        + " cold-start default until 3 runs are recorded)"), d.reason());
+    assertTrue(d.reason().contains("raise the deadline to at least"), d.reason());
+    // With the deadline past the fixed cost, the same input fits.
+    assertTrue(Sizer.size(SizerInput.gzip(60 * 1024, 1, 60 * 1024), List.of(), SizerLimits.of(1, 10, 4, Duration.ofMinutes(6))).fits());
+  }
+
+  @Test
   void noiselessHistoryNeedsNoMargin() {
     SizingDecision d = Sizer.size(SizerInput.gzip(100 * GIB, 1000, 110 * MIB),
         SyntheticHistory.runs(TRUTH, 100, 0.0, 17), HOUR);

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -124,7 +125,7 @@ final class SizeCommand implements Callable<Integer> {
     if (input.isEmpty()) {
       String reason = "no input in " + input.folder() + "; nothing to size (the run would be recorded as empty)";
       if (json) {
-        Map<String, Object> root = jsonHead("EMPTY", input, limit, 0);
+        Map<String, Object> root = jsonHead("EMPTY", input, limit, null); // the ledger is not read for an empty hour
         root.put("reason", reason);
         out.println(toJson(root));
       } else {
@@ -144,8 +145,9 @@ final class SizeCommand implements Callable<Integer> {
     if (json) {
       printJson(out, input, limit, history.size(), d, memoryGb, workerType);
     } else {
-      out.printf("size %s %s: %d files, %s (largest %s), deadline %d min, %d runs of history%n", dataset, hour,
-          input.files().size(), mib(input.totalBytes()), mib(input.largestFileBytes()), limit.toMinutes(), history.size());
+      out.printf("size %s %s: %d files, %s (largest %s), deadline %s, %d runs of history%n", dataset, hour,
+          input.files().size(), mib(input.totalBytes()), mib(input.largestFileBytes()),
+          limit.toSeconds() % 60 == 0 ? limit.toMinutes() + " min" : limit.toSeconds() + " s", history.size());
       out.println("  " + d.reason());
       if (explain) {
         explain(out, d, history, limits);
@@ -206,7 +208,7 @@ final class SizeCommand implements Callable<Integer> {
     out.println(toJson(root));
   }
 
-  private Map<String, Object> jsonHead(String outcome, HourInput input, Duration limit, int historyRuns) {
+  private Map<String, Object> jsonHead(String outcome, HourInput input, Duration limit, Integer historyRuns) {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("dataset", dataset);
     root.put("hour", hour.toString());
@@ -228,8 +230,9 @@ final class SizeCommand implements Callable<Integer> {
 
   private static void explain(PrintStream out, SizingDecision d, List<Observation> history, SizerLimits limits) {
     var m = d.model();
-    out.printf("  model (%s, %d runs, fit MAPE %.1f%%): T(n) = %.1f s + %.4f s/MiB-per-slot x W(n) + %.2f x ln n + %.3f x n%n",
-        m.source(), m.observations(), 100 * m.mape(), m.theta0(), m.theta1(), m.theta2(), m.theta3());
+    out.printf("  model (%s, %d runs, %s): T(n) = %.1f s + %.4f s/MiB-per-slot x W(n) + %.2f x ln n + %.3f x n%n",
+        m.source(), m.observations(), Double.isNaN(m.mape()) ? "no fit yet" : String.format(Locale.ROOT, "fit MAPE %.1f%%", 100 * m.mape()),
+        m.theta0(), m.theta1(), m.theta2(), m.theta3());
     out.printf("  throughput %.2f MiB/s per core; margin x%.2f (from the spread of actual/predicted over recent runs)%n",
         m.mibPerCoreSecond(), d.margin());
     if (!history.isEmpty()) {
