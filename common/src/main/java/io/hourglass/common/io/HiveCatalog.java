@@ -52,7 +52,8 @@ public final class HiveCatalog {
   public void ensureTable(String table, String createTableSql) {
     spark.sql("CREATE DATABASE IF NOT EXISTS `" + database + "`");
     if (!tableExists(table)) {
-      spark.sql(stripSemicolon(createTableSql));
+      // IF NOT EXISTS: two hours of a backfill may both find no table; the metastore lets one create it.
+      spark.sql(stripSemicolon(createTableSql).replaceFirst("^CREATE EXTERNAL TABLE ", "CREATE EXTERNAL TABLE IF NOT EXISTS "));
     }
   }
 

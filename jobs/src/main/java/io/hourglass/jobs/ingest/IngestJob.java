@@ -516,9 +516,9 @@ public final class IngestJob {
       TableCatalog.Plan plan = new TableCatalog(spark, settings.catalog().database()).registerOwner(tableDef(), hour.id());
       progress.accept(String.format("catalog %s.%s: %d partitions added, %d dropped", settings.catalog().database(),
           dataset.table(), plan.missing().size(), plan.extra().size()));
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // also the metastore's AnalysisException: checked, and undeclared by Spark's Scala
       throw new RunFailedException("the hour's data and manifest are published, but registering its partitions in the catalog"
-          + " failed: " + e.getMessage().lines().findFirst().orElse("") + "; run 'hourglass catalog sync --dataset "
+          + " failed: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "; run 'hourglass catalog sync --dataset "
           + dataset.name() + "'", e);
     }
   }

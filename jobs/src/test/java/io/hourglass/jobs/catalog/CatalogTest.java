@@ -97,6 +97,21 @@ class CatalogTest {
   }
 
   @Test
+  void aCatalogThatRefusesTheHoursPartitionsFailsTheRunSayingItsDataIsPublished() throws IOException {
+    generate(H, 5);
+    IngestJob job = job(TableFormat.PARQUET);
+    // A table of that name that is not the dataset's: the metastore refuses the hour's partitions (AnalysisException).
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + database);
+    spark.sql("CREATE TABLE " + database + ".events (x INT) USING parquet LOCATION '" + dir.resolve("other").toUri() + "'");
+    io.hourglass.common.RunFailedException e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.hourglass.common.RunFailedException.class, () -> job.run(H));
+    assertTrue(e.getMessage().startsWith("the hour's data and manifest are published, but registering its partitions in the"
+        + " catalog failed: "), e.getMessage());
+    assertTrue(e.getMessage().endsWith("; run 'hourglass catalog sync --dataset web_events'"), e.getMessage());
+    assertTrue(new io.hourglass.common.io.ManifestStore(new Configuration()).read(job.tableRoot(), H).isPresent());
+  }
+
+  @Test
   void aReRunThatNoLongerProducesALateHourDropsItsPartition() throws IOException {
     generate(H, 3);
     IngestJob job = job(TableFormat.PARQUET);
