@@ -1,5 +1,6 @@
 package io.hourglass.common.io;
 
+import io.hourglass.common.config.BadConfigException;
 import io.hourglass.common.config.Hour;
 import io.hourglass.common.config.Locations;
 import java.io.FileNotFoundException;
@@ -24,6 +25,25 @@ public final class HourDiscovery {
     this.hadoopConf = hadoopConf;
   }
 
+  /**
+   * Refuses a stream with no folder at all under the raw root: a raw root or stream name with a typo would otherwise
+   * make every hour an empty hour, recorded as done while its data sits elsewhere. (An hour whose own folder is
+   * missing under an existing stream folder is an empty hour.)
+   */
+  public void requireStreamFolder(String rawRoot, String stream) {
+    String streamFolder = Locations.join(rawRoot, stream);
+    Path path = new Path(streamFolder);
+    try {
+      if (!path.getFileSystem(hadoopConf).exists(path)) {
+        throw new BadConfigException("no folder " + streamFolder + " at all: check the raw root (--raw-root,"
+            + " hourglass.raw-root) and the dataset's stream; until Firehose has written the stream's first object,"
+            + " create the folder to have its hours recorded as empty");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + streamFolder + ": " + e.getMessage(), e);
+    }
+  }
+
   public HourInput discover(String rawRoot, String stream, Hour hour) {
     String folder = Locations.join(rawRoot, stream, hour.folder());
     Path path = new Path(folder);
@@ -33,6 +53,7 @@ public final class HourDiscovery {
       try {
         listed = fs.listStatus(path);
       } catch (FileNotFoundException e) {
+        requireStreamFolder(rawRoot, stream);
         return new HourInput(folder, false, List.of());
       }
       List<InputFile> files = new ArrayList<>();

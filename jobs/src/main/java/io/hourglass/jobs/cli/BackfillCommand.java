@@ -5,8 +5,10 @@ import io.hourglass.common.config.Hour;
 import io.hourglass.common.config.HourglassConfig;
 import io.hourglass.common.config.Secrets;
 import io.hourglass.common.config.Settings;
+import io.hourglass.common.io.HourDiscovery;
 import io.hourglass.common.ledger.JdbcRunLedger;
 import io.hourglass.common.schema.TableSchema;
+import io.hourglass.common.spark.HadoopConfs;
 import io.hourglass.common.spark.SparkSessions;
 import io.hourglass.jobs.ingest.Backfill;
 import io.hourglass.jobs.ingest.IngestJob;
@@ -78,6 +80,7 @@ final class BackfillCommand implements Callable<Integer> {
       Hour last = to.resolve(ds, now);
       List<Hour> hours = Backfill.hours(first, last, now);
       ds.requireSettled("--to", last, now);
+      new HourDiscovery(HadoopConfs.from(settings.spark())).requireStreamFolder(settings.rawRoot(), ds.stream());
       Backfill.Options options = new Backfill.Options(parallelism, force, retries, Duration.ofSeconds(2), Duration.ofMinutes(1));
       ProgressView view = new ProgressView(main.err(), System.console() != null && System.getenv("CI") == null);
       try (JdbcRunLedger ledger = Ledgers.open(config, settings, main.env())) {

@@ -221,6 +221,25 @@ class BackfillStatusTest {
   }
 
   @Test
+  void aRawRootWithoutTheStreamsFolderIsRefusedNotTakenForEmptyHours() throws IOException {
+    Run backfill = backfill(FROM, FROM.plusHours(2)); // nothing generated: dir/raw does not exist
+    assertEquals(2, backfill.code(), backfill.out() + backfill.err());
+    assertTrue(backfill.err().startsWith("hourglass: no folder file://" + dir.resolve("raw").resolve("web-events")
+        + " at all: check the raw root (--raw-root, hourglass.raw-root) and the dataset's stream;"), backfill.err());
+    assertTrue(!Files.exists(dir.resolve("state")), "nothing recorded");
+    Run ingest = run(concat(List.of("ingest", "--dataset", "web_events", "--hour", FROM.toString()), common()));
+    assertEquals(2, ingest.code(), ingest.out() + ingest.err());
+    assertTrue(ingest.err().contains("no folder file://" + dir.resolve("raw").resolve("web-events") + " at all"), ingest.err());
+    try (JdbcRunLedger ledger = ledger()) {
+      assertEquals("failed", ledger.latest("ingest", "web_events", FROM.start()).orElseThrow().status(), "shown F, not an empty hour");
+    }
+    Files.createDirectories(dir.resolve("raw").resolve("web-events"));
+    Run empty = backfill(FROM, FROM.plusHours(2));
+    assertEquals(0, empty.code(), empty.out() + empty.err());
+    assertTrue(empty.out().contains("3 hours: 0 succeeded, 3 empty"), empty.out());
+  }
+
+  @Test
   void aBackfillTakesInObjectsThatLandedAfterAnHoursRunButNeverShrinksAnHour() throws IOException {
     GeneratedHour g = generate(FROM, 1);
     Run first = backfill(FROM, FROM);

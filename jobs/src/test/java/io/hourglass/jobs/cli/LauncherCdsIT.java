@@ -80,6 +80,7 @@ class LauncherCdsIT {
   @Order(2)
   void aRunThatFindsAnEmptyHourKeepsNoArchive() throws Exception {
     Path wh = dir.resolve("wh-empty");
+    java.nio.file.Files.createDirectories(dir.resolve("no-such-raw").resolve("web-events")); // the stream, not the hour
     Launch r = launch(Map.of(), "ingest", "--dataset", "web_events", "--hour", HOUR.toString(),
         "--raw-root", dir.resolve("no-such-raw").toString(), "--warehouse", wh.toString(),
         "--set", "state-dir=" + dir.resolve("state-empty"));

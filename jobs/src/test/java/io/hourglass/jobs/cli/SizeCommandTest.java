@@ -136,6 +136,13 @@ class SizeCommandTest {
 
   @Test
   void jsonCarriesTheDecisionForSchedulersAlsoForAnEmptyHour() throws Exception {
+    // No folder for the stream at all: a raw root with a typo, not an empty hour.
+    Run noStream = run("size", "--dataset", "web_events", "--hour", H.toString(), "--json");
+    assertEquals(2, noStream.code(), noStream.out() + noStream.err());
+    assertTrue(noStream.err().startsWith("hourglass: no folder file://" + dir.resolve("raw").resolve("web-events")
+        + " at all: check the raw root"), noStream.err());
+    assertEquals(1, noStream.err().lines().count(), noStream.err());
+    java.nio.file.Files.createDirectories(dir.resolve("raw").resolve("web-events"));
     Run empty = run("size", "--dataset", "web_events", "--hour", H.toString(), "--json");
     assertEquals(0, empty.code(), empty.err());
     JsonNode e = new ObjectMapper().readTree(empty.out());
@@ -185,7 +192,8 @@ class SizeCommandTest {
   }
 
   @Test
-  void anEmptyHourHasNothingToSize() {
+  void anEmptyHourHasNothingToSize() throws IOException {
+    java.nio.file.Files.createDirectories(dir.resolve("raw").resolve("web-events"));
     Run r = run("size", "--dataset", "web_events", "--hour", H.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("no input in"), r.out());
