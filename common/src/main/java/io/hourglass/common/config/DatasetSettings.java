@@ -57,7 +57,9 @@ public record DatasetSettings(
       throw BadConfigException.of(prefix + "window.future", future, "must not be negative");
     }
     if (email == PiiMode.HASH && (hmacKeyEnv == null || !hmacKeyEnv.matches("[A-Za-z_][A-Za-z0-9_]*"))) {
-      throw BadConfigException.of(prefix + "pii.hmac-key-env", hmacKeyEnv, "must be an environment variable name");
+      // The value is not echoed: what is there by mistake is most likely the key itself.
+      throw new BadConfigException(prefix + "pii.hmac-key-env must be the name of an environment variable (letters, digits,"
+          + " '_'), not the key itself; the value given is not shown");
     }
     if (settle.isNegative()) {
       throw BadConfigException.of(prefix + "settle", settle, "must not be negative");

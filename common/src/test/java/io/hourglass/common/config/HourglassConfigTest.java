@@ -209,8 +209,11 @@ class HourglassConfigTest {
 
   @Test
   void hashingNeedsAVariableNameButDroppingDoesNot() {
-    assertBad(() -> load("datasets.web_events.pii.hmac-key-env=not a var").dataset("web_events"),
-        WEB + "pii.hmac-key-env", "'not a var'");
+    String pasted = "k3Y+of/the=hash-0123456789abcdef"; // the key itself, pasted where its variable's name goes
+    BadConfigException e = assertThrows(BadConfigException.class,
+        () -> load("datasets.web_events.pii.hmac-key-env=" + pasted).dataset("web_events"));
+    assertEquals(WEB + "pii.hmac-key-env must be the name of an environment variable (letters, digits, '_'), not the key"
+        + " itself; the value given is not shown", e.getMessage());
     assertEquals(PiiMode.DROP,
         load("datasets.web_events.pii.email=drop", "datasets.web_events.pii.hmac-key-env=not a var").dataset("web_events").email());
   }

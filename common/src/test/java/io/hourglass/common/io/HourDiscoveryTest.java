@@ -41,13 +41,21 @@ class HourDiscoveryTest {
   }
 
   @Test
-  void aMissingFolderIsAnEmptyHourNotAnError() {
+  void aMissingFolderIsAnEmptyHourNotAnError() throws IOException {
+    Files.createDirectories(tmp.resolve("web-events")); // the stream's folder exists, the hour's does not
     HourInput input = discovery.discover(rawRoot, "web-events", HOUR);
     assertFalse(input.exists());
     assertTrue(input.isEmpty());
     assertEquals(0L, input.totalBytes());
     assertEquals(0L, input.largestFileBytes());
     assertEquals(rawRoot + "/web-events/2026/11/20/10", input.folder());
+  }
+
+  @Test
+  void aStreamWithNoFolderAtAllIsABadRawRootNotAnEmptyHour() {
+    io.hourglass.common.config.BadConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.hourglass.common.config.BadConfigException.class, () -> discovery.discover(rawRoot, "web-evnets", HOUR));
+    assertTrue(e.getMessage().startsWith("no folder " + rawRoot + "/web-evnets at all: check the raw root"), e.getMessage());
   }
 
   @Test
