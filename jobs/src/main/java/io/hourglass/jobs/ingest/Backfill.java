@@ -56,6 +56,9 @@ public final class Backfill {
     }
   }
 
+  /** From how many hours done before the comparison of their folders is announced. */
+  private static final int COMPARISONS_TOLD = 48;
+
   private final SparkSession spark;
   private final IngestJob job;
   private final JdbcRunLedger ledger;
@@ -134,14 +137,26 @@ public final class Backfill {
   public List<HourOutcome> run(List<Hour> hours) {
     List<Hour> todo = new ArrayList<>();
     List<HourOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+    List<Hour> done = new ArrayList<>();
     for (Hour h : hours) {
       if (!options.force() && alreadyDone(ledger.latest(RecordedIngest.JOB, job.datasetName(), h.start()), BuildInfo.version(),
-          schemaVersion) && !runAgainFor(h, job.driftSincePublished(h))) {
-        outcomes.add(new HourOutcome(h, State.SKIPPED, 0, null, Duration.ZERO));
+          schemaVersion)) {
+        done.add(h);
       } else {
         todo.add(h);
       }
     }
+    if (done.size() >= COMPARISONS_TOLD) { // one listing and one manifest read each: on S3, a minute for a month of hours
+      progress.accept("comparing the folders of " + done.size() + " hours done before with what their runs read");
+    }
+    for (Hour h : done) {
+      if (runAgainFor(h, job.driftSincePublished(h))) {
+        todo.add(h);
+      } else {
+        outcomes.add(new HourOutcome(h, State.SKIPPED, 0, null, Duration.ZERO));
+      }
+    }
+    todo.sort(Hour::compareTo);
     listener.planned(hours.size(), outcomes.size());
     ExecutorService pool = Executors.newFixedThreadPool(options.parallelism(), r -> {
       Thread t = new Thread(r);
