@@ -47,7 +47,12 @@ class PostgresRunLedgerTest extends RunLedgerContract {
       "host all all ::1/128 scram-sha-256", "");
 
   static EmbeddedPostgres start() throws IOException {
-    EmbeddedPostgres pg = EmbeddedPostgres.builder()
+    return withLedgerRole(builder().start());
+  }
+
+  /** The server as the tests run it: on 127.0.0.1, the ledger's role logging in with a password. */
+  static EmbeddedPostgres.Builder builder() {
+    return EmbeddedPostgres.builder()
         .setServerConfig("listen_addresses", "127.0.0.1")
         .setServerConfig("password_encryption", "scram-sha-256")
         .setDataDirectoryCustomizer(dir -> {
@@ -56,8 +61,10 @@ class PostgresRunLedgerTest extends RunLedgerContract {
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
-        })
-        .start();
+        });
+  }
+
+  static EmbeddedPostgres withLedgerRole(EmbeddedPostgres pg) throws IOException {
     try (Connection c = DriverManager.getConnection(url(pg, "postgres"), "postgres", "");
         Statement st = c.createStatement()) {
       st.execute("CREATE ROLE hourglass LOGIN PASSWORD '" + PASSWORD + "'");

@@ -8,6 +8,7 @@ import io.hourglass.common.ledger.LedgerUnavailableException;
 import io.hourglass.common.ledger.RunClaim;
 import io.hourglass.common.ledger.RunKey;
 import io.hourglass.common.ledger.RunMetrics;
+import io.hourglass.common.ledger.UnreachableRetry;
 import io.hourglass.common.io.RunManifest;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,19 +71,22 @@ public final class RecordedIngest {
       if (lost.get() != null) {
         throw lost.get();
       }
-      uninterrupted(() -> {
+      uninterrupted(() -> UnreachableRetry.write("the outcome of run " + runId, () -> {
         if (result.empty()) {
           ledger.empty(current.get(), clock.instant());
         } else {
           ledger.succeeded(current.get(), metrics(result.manifest().orElseThrow(), startupMs), clock.instant());
         }
-      });
+      }, outcomePatience(), progress));
       return result;
     } catch (Exception e) { // not only RuntimeException: Spark's job failures are SparkException, checked, undeclared
       stop(heart);
       try {
         long wall = Duration.between(started, clock.instant()).toMillis();
-        uninterrupted(() -> ledger.failed(current.get(), failedMetrics(wall, startupMs), firstLine(e), clock.instant()));
+        // Once more only when the ledger has just been out of reach for the whole patience already.
+        Duration patience = e instanceof LedgerUnavailableException ? Duration.ZERO : outcomePatience();
+        uninterrupted(() -> UnreachableRetry.write("the failure of run " + runId,
+            () -> ledger.failed(current.get(), failedMetrics(wall, startupMs), firstLine(e), clock.instant()), patience, progress));
       } catch (RuntimeException recordFailure) {
         e.addSuppressed(recordFailure);
       }
@@ -91,6 +95,14 @@ public final class RecordedIngest {
       stop(heart); // no heartbeat keeps the hour claimed for a run that is gone
       throw e;
     }
+  }
+
+  /**
+   * How long the outcome of a run waits for a ledger out of reach: a third of the lease, which the last heartbeat
+   * left at least two thirds of, so the hour stays this run's meanwhile.
+   */
+  private Duration outcomePatience() {
+    return ledger.settings().lease().dividedBy(3);
   }
 
   /**
