@@ -160,21 +160,19 @@ class H2RunLedgerTest extends RunLedgerContract {
    */
   @Test
   void whenTheServingProcessEndsTheNextCallWorksAndThisProcessKeepsTheFileOpen() throws Exception {
-    Path state = tmp.resolve("served-then-left");
-    LedgerSettings s = LedgerSettings.embedded(state, LEASE);
-    Path childLog = tmp.resolve("left-child.log");
-    Process child = childServing(state, childLog);
-    BlockingQueue<String> lines = lines(child.getInputStream());
+    Served served = served("served-then-left");
+    Path state = served.state();
+    Process child = served.child();
     JdbcRunLedger here;
     try (Writer toChild = new java.io.OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
-      assertEquals("CLAIMED 1", next(lines, child, childLog));
-      here = open(s);
+      assertEquals("CLAIMED 1", served.next());
+      here = open(served.settings());
       toChild.write("release\n");
       toChild.flush();
-      assertEquals("RELEASED", next(lines, child, childLog));
+      assertEquals("RELEASED", served.next());
     } // the child's input ends: it closes its ledger and exits
     assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child exits once its input ends");
-    assertEquals(0, child.exitValue(), () -> "child failed: " + read(childLog));
+    assertEquals(0, child.exitValue(), () -> "child failed: " + read(served.log()));
 
     assertEquals("succeeded", here.latest("ingest", "web_events", H10).orElseThrow().status());
     assertTrue(Files.exists(state.resolve("ledger.lock.db")), "this process holds the file open between calls");
@@ -189,6 +187,20 @@ class H2RunLedgerTest extends RunLedgerContract {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
+  }
+
+  /** A child serving the ledger under {@code tmp/<name>}, and the lines it prints. */
+  private record Served(Path state, LedgerSettings settings, Path log, Process child, BlockingQueue<String> lines) {
+    String next() throws Exception {
+      return H2RunLedgerTest.next(lines, child, log);
+    }
+  }
+
+  private Served served(String name) throws IOException {
+    Path state = tmp.resolve(name);
+    Path log = tmp.resolve(name + ".log");
+    Process child = childServing(state, log);
+    return new Served(state, LedgerSettings.embedded(state, LEASE), log, child, lines(child.getInputStream()));
   }
 
   /** A {@link LedgerChildProcess} that opens the ledger first, so serves it, and claims KEY as child-run. */
@@ -212,14 +224,11 @@ class H2RunLedgerTest extends RunLedgerContract {
    */
   @Test
   void anotherProcessSharesTheEmbeddedLedgerThroughItsAutoServer() throws Exception {
-    Path state = tmp.resolve("shared-state");
-    LedgerSettings s = LedgerSettings.embedded(state, LEASE);
-    Path childLog = tmp.resolve("child.log");
-    Process child = childServing(state, childLog);
-    BlockingQueue<String> lines = lines(child.getInputStream());
+    Served served = served("shared-state");
+    Path state = served.state();
+    Process child = served.child();
     try (Writer toChild = new java.io.OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
-      String claimed = next(lines, child, childLog);
-      assertEquals("CLAIMED 1", claimed);
+      assertEquals("CLAIMED 1", served.next());
 
       // The child serves the database (H2 writes 127.0.0.1 as "localhost"), bound to loopback only.
       Properties lock = new Properties();
@@ -235,14 +244,14 @@ class H2RunLedgerTest extends RunLedgerContract {
         assertFalse(accepts(other, port), () -> "auto-server must not listen on " + other);
       }
 
-      JdbcRunLedger here = open(s);
+      JdbcRunLedger here = open(served.settings());
       AlreadyRunningException refused = assertThrows(AlreadyRunningException.class,
           () -> here.claim(KEY, "parent-run", T0.plusSeconds(5)));
       assertEquals("child-run", refused.holderRunId());
 
       toChild.write("release\n");
       toChild.flush();
-      assertEquals("RELEASED", next(lines, child, childLog));
+      assertEquals("RELEASED", served.next());
       RunClaim mine = here.claim(KEY, "parent-run", T0.plusSeconds(120));
       assertEquals(2, mine.attempt());
       assertEquals("succeeded", here.history("ingest", "web_events", H10, H10.plusSeconds(3600)).get(0).status());
@@ -251,7 +260,7 @@ class H2RunLedgerTest extends RunLedgerContract {
         child.destroyForcibly();
       }
     }
-    assertEquals(0, child.exitValue(), () -> "child failed: " + read(childLog));
+    assertEquals(0, child.exitValue(), () -> "child failed: " + read(served.log()));
   }
 
   private static boolean accepts(InetAddress address, int port) {

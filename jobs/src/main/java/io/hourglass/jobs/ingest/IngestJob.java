@@ -244,10 +244,7 @@ public final class IngestJob {
       Dataset<Row> accepted = dedup.apply(read(WebEventDecoder.Output.TABLE, hour, input, raw, table));
       Dataset<Row> tableRows = fewerFiles(WebEventsTransforms.tableRows(accepted, table), input);
       Outcome written = writer.replace(tableTarget(hour, table), tableRows, tally.get(Status.OK),
-          runId, () -> {
-            beforePublish.run();
-            manifests.withdraw(tableRoot(), hour);
-          });
+          runId, beforeTableSwap(beforePublish, manifests, hour));
 
       return finish(hour, runId, started, input, raw, table, tally, quarantined, written, manifests, labels);
     } finally {
@@ -328,6 +325,14 @@ public final class IngestJob {
     }
   }
 
+  /** What runs just before the table's swap: the caller's check, then the hour's manifest withdrawn. */
+  private Runnable beforeTableSwap(Runnable beforePublish, ManifestStore manifests, Hour hour) {
+    return () -> {
+      beforePublish.run();
+      manifests.withdraw(tableRoot(), hour);
+    };
+  }
+
   /** Writes a single pass's quarantine, from the rejected records kept in memory and those spilled, then publishes its staging. */
   private Result publishPass(Pass pass, Hour hour, String runId, Instant started, HourInput input, TableSchema raw,
       TableSchema table, HourPartitionWriter writer, JobLabels labels, Runnable beforePublish) {
@@ -361,10 +366,7 @@ public final class IngestJob {
       failOnRejectRate(hour, tally);
       labels.step("publish " + dataset.table());
       ManifestStore manifests = new ManifestStore(spark.sparkContext().hadoopConfiguration());
-      Outcome written = writer.publish(staged, tally.get(Status.OK), () -> {
-        beforePublish.run();
-        manifests.withdraw(tableRoot(), hour);
-      });
+      Outcome written = writer.publish(staged, tally.get(Status.OK), beforeTableSwap(beforePublish, manifests, hour));
       return finish(hour, runId, started, input, raw, table, tally, quarantined, written, manifests, labels);
     } catch (RunFailedException e) {
       writer.discard(staged); // a run that fails before publishing leaves no staging behind

@@ -113,7 +113,7 @@ public final class RecordedIngest {
    */
   private void stillOurs(AtomicReference<RunClaim> current) {
     try {
-      current.set(uninterruptedGet(() -> ledger.heartbeat(current.get(), clock.instant())));
+      uninterrupted(() -> current.set(ledger.heartbeat(current.get(), clock.instant())));
     } catch (LedgerUnavailableException e) {
       Instant now = clock.instant();
       Duration left = Duration.between(now, current.get().leaseUntil());
@@ -125,12 +125,6 @@ public final class RecordedIngest {
       progress.accept("the ledger is out of reach (" + e.getMessage() + "); publishing under the lease held until "
           + current.get().leaseUntil());
     }
-  }
-
-  private static <T> T uninterruptedGet(java.util.function.Supplier<T> read) {
-    AtomicReference<T> out = new AtomicReference<>();
-    uninterrupted(() -> out.set(read.get()));
-    return out.get();
   }
 
   /**
