@@ -681,7 +681,8 @@ public final class JdbcRunLedger implements AutoCloseable {
   /**
    * For an embedded file, what a connection to its owner's auto-server meets when that owner closes it or
    * exits: H2's "Connection is broken" (90067), "Database is already closed" (at the owner's VM shutdown,
-   * 90121) and "The database has been closed" (90098).
+   * 90121) and "The database has been closed" (90098); also a statement whose store closed under it
+   * ({@link #closedUnderTheCall}).
    */
   private static final Set<Integer> H2_SERVER_GONE = Set.of(90067, 90121, 90098);
   /** H2's "Error opening database": among other causes, a lock file another process wrote moments ago. */
@@ -740,11 +741,20 @@ public final class JdbcRunLedger implements AutoCloseable {
       return false;
     }
     for (Throwable t : chain(e)) {
-      if (t instanceof SQLException sql && (H2_SERVER_GONE.contains(sql.getErrorCode()) || isH2LockBusy(sql))) {
+      if (t instanceof SQLException sql && (H2_SERVER_GONE.contains(sql.getErrorCode()) || isH2LockBusy(sql))
+          || closedUnderTheCall(t)) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * H2's store closed while a statement ran in it: a "General error" around "Transaction N is closed", which a call
+   * meets when the serving process closes the file mid-statement (seen once in a CI run, in Flyway's first query).
+   */
+  static boolean closedUnderTheCall(Throwable t) {
+    return t instanceof org.h2.mvstore.MVStoreException store && store.getErrorCode() == org.h2.mvstore.DataUtils.ERROR_CLOSED;
   }
 
   /** A race a retry can win: unique key taken meanwhile, serialization failure, deadlock, H2's lock waits. */

@@ -153,6 +153,16 @@ class H2RunLedgerTest extends RunLedgerContract {
     }
   }
 
+  /** What a CI run met in Flyway's first query as the serving process closed the file: retried, as the server gone. */
+  @Test
+  void aStatementWhoseStoreClosedUnderItIsTakenForTheServerGone() {
+    assertTrue(JdbcRunLedger.closedUnderTheCall(
+        new org.h2.mvstore.MVStoreException(org.h2.mvstore.DataUtils.ERROR_CLOSED, "Transaction 1 is closed [2.2.220/4]")));
+    assertFalse(JdbcRunLedger.closedUnderTheCall(
+        new org.h2.mvstore.MVStoreException(org.h2.mvstore.DataUtils.ERROR_FILE_CORRUPT, "File corrupted in chunk 7")));
+    assertFalse(JdbcRunLedger.closedUnderTheCall(new java.sql.SQLException("General error", "HY000", 50000)));
+  }
+
   /**
    * This JVM reaches the file through a child's auto-server; the child finishes and closes it. The next call
    * still works, and this JVM then holds the file open itself (its lock file stays while the ledger is open)
