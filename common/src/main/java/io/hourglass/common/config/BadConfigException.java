@@ -17,6 +17,7 @@ public final class BadConfigException extends RuntimeException {
 
   /** "key = 'value': reason", the one shape every bad setting is reported in. */
   public static BadConfigException of(String key, Object value, String reason) {
-    return new BadConfigException(String.format("%s = '%s': %s", key, value, reason));
+    Object shown = value instanceof java.time.Duration d ? DurationText.of(d) : value;
+    return new BadConfigException(String.format("%s = '%s': %s", key, shown, reason));
   }
 }

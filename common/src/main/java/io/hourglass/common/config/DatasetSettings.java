@@ -65,7 +65,7 @@ public record DatasetSettings(
       throw BadConfigException.of(prefix + "settle", settle, "must not be negative");
     }
     if (sla == null || sla.compareTo(Duration.ofHours(1).plus(settle)) <= 0) {
-      throw BadConfigException.of(prefix + "sla", sla, "must be more than 1h + settle (" + text(settle)
+      throw BadConfigException.of(prefix + "sla", sla, "must be more than 1h + settle (" + DurationText.of(settle)
           + "): the hour has to end and its folder settle before its run starts");
     }
     if (!(maxRejectRate >= 0.0 && maxRejectRate <= 1.0)) {
@@ -94,12 +94,8 @@ public record DatasetSettings(
     if (now.isBefore(at)) {
       throw new BadConfigException(option + " " + h + " has not settled: objects may land in its folder until " + at
           + " (Firehose writes an object up to its buffer interval after its first record arrives; hourglass.datasets."
-          + name + ".settle = " + text(settle) + "); run it then, or use " + option + " last (now " + lastSettled(now) + ")");
+          + name + ".settle = " + DurationText.of(settle) + "); run it then, or use " + option + " last (now " + lastSettled(now) + ")");
     }
-  }
-
-  private static String text(Duration d) {
-    return d.toSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
   }
 
   private static void requireName(String key, String value) {

@@ -31,7 +31,7 @@ public record LedgerSettings(String url, String user, String password, Duration 
     }
     Objects.requireNonNull(lease, "lease");
     if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
-      throw new IllegalArgumentException("The ledger lease must be at least one second, cannot be: " + lease);
+      throw new IllegalArgumentException("The ledger lease must be at least one second, cannot be: " + io.hourglass.common.config.DurationText.of(lease));
     }
   }
 

@@ -95,7 +95,7 @@ class HourglassConfigTest {
 
   @Test
   void aNegativeSettleOrAnSlaThatLeavesNoTimeToRunIsBad() {
-    assertBad(() -> load("datasets.web_events.settle=-1m").dataset("web_events"), WEB + "settle", "PT-1M");
+    assertBad(() -> load("datasets.web_events.settle=-1m").dataset("web_events"), WEB + "settle", "'-1m'");
     assertBad(() -> load("datasets.web_events.sla=75m").dataset("web_events"), WEB + "sla", "must be more than 1h + settle (15m)");
     assertEquals(Duration.ofMinutes(75), load("datasets.web_events.sla=75m", "datasets.web_events.settle=10m")
         .dataset("web_events").sla());
