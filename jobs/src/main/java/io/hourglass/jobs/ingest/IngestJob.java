@@ -234,17 +234,17 @@ public final class IngestJob {
       progress.accept(readLine(tally));
 
       HourPartitionWriter writer = new HourPartitionWriter(spark);
+      ManifestStore manifests = new ManifestStore(spark.sparkContext().hadoopConfiguration());
       labels.step("write quarantine");
       Outcome quarantined = writer.replace(quarantineTarget(hour), Quarantine.rows(classified, WebEventColumns.INGEST_HOUR).coalesce(1),
-          tally.quarantined(), runId, beforePublish);
+          tally.quarantined(), runId, withdrawingManifest(beforePublish, manifests, hour));
       failOnRejectRate(hour, tally);
 
       labels.step("write " + dataset.table());
-      ManifestStore manifests = new ManifestStore(spark.sparkContext().hadoopConfiguration());
       Dataset<Row> accepted = dedup.apply(read(WebEventDecoder.Output.TABLE, hour, input, raw, table));
       Dataset<Row> tableRows = fewerFiles(WebEventsTransforms.tableRows(accepted, table), input);
       Outcome written = writer.replace(tableTarget(hour, table), tableRows, tally.get(Status.OK),
-          runId, beforeTableSwap(beforePublish, manifests, hour));
+          runId, withdrawingManifest(beforePublish, manifests, hour));
 
       return finish(hour, runId, started, input, raw, table, tally, quarantined, written, manifests, labels);
     } finally {
@@ -325,8 +325,12 @@ public final class IngestJob {
     }
   }
 
-  /** What runs just before the table's swap: the caller's check, then the hour's manifest withdrawn. */
-  private Runnable beforeTableSwap(Runnable beforePublish, ManifestStore manifests, Hour hour) {
+  /**
+   * What runs just before the quarantine's swap and the table's: the caller's check, then the hour's manifest
+   * withdrawn. The quarantine goes first, so the manifest goes with it: a run that fails after the quarantine's swap
+   * (the reject rate, the table's write) must not leave a manifest whose quarantine counts describe the old run.
+   */
+  private Runnable withdrawingManifest(Runnable beforePublish, ManifestStore manifests, Hour hour) {
     return () -> {
       beforePublish.run();
       manifests.withdraw(tableRoot(), hour);
@@ -351,6 +355,7 @@ public final class IngestJob {
       if (spilled > 0) {
         progress.accept(spilled + " rejected records were set aside in " + side.spill().folder() + ", read back for the quarantine");
       }
+      ManifestStore manifests = new ManifestStore(spark.sparkContext().hadoopConfiguration());
       labels.step("write quarantine");
       // Written here, on the driver, from the records kept in memory and then those spilled (survey rows: source_file,
       // line_no, rec_no, event_id, value, _status, _detail, ingest_hour): no Spark job, whose planning in a fresh JVM
@@ -362,11 +367,10 @@ public final class IngestJob {
           quarantine.accept(IntStream.range(0, r.length()).mapToObj(r::get).toArray());
         }
         side.spill().forEachRow(quarantine);
-      }, tally.quarantined(), runId, beforePublish);
+      }, tally.quarantined(), runId, withdrawingManifest(beforePublish, manifests, hour));
       failOnRejectRate(hour, tally);
       labels.step("publish " + dataset.table());
-      ManifestStore manifests = new ManifestStore(spark.sparkContext().hadoopConfiguration());
-      Outcome written = writer.publish(staged, tally.get(Status.OK), beforeTableSwap(beforePublish, manifests, hour));
+      Outcome written = writer.publish(staged, tally.get(Status.OK), withdrawingManifest(beforePublish, manifests, hour));
       return finish(hour, runId, started, input, raw, table, tally, quarantined, written, manifests, labels);
     } catch (RunFailedException e) {
       writer.discard(staged); // a run that fails before publishing leaves no staging behind
