@@ -28,6 +28,28 @@ public final class Secrets {
   }
 
   /**
+   * The passwords written into a URL itself (a {@code password=} parameter, a user info's password), so that they
+   * can be masked wherever they turn up again: a driver that cannot parse the URL quotes its pieces in its
+   * messages ("UnknownHostException: user:secret@host"), where {@link #redactUrl} no longer sees a URL.
+   */
+  public static java.util.List<String> passwordsIn(String url) {
+    java.util.List<String> found = new java.util.ArrayList<>();
+    if (url == null) {
+      return found;
+    }
+    java.util.regex.Matcher param = URL_PASSWORD.matcher(url);
+    while (param.find()) {
+      found.add(param.group().substring(param.group().indexOf('=') + 1).trim());
+    }
+    java.util.regex.Matcher info = Pattern.compile("//[^/@:;?]+:([^/@;?]*)@").matcher(url);
+    while (info.find()) {
+      found.add(info.group(1));
+    }
+    found.removeIf(String::isEmpty);
+    return found;
+  }
+
+  /**
    * The dataset's HMAC key, or empty when the dataset drops email. A missing or short key is a bad
    * configuration (exit 2) that says how to fix it.
    */

@@ -58,7 +58,11 @@ public record LedgerSettings(String url, String user, String password, Duration 
 
   /** {@code text} with this password (four characters or more), and password parameters of URLs in it, masked. */
   public String redact(String text) {
-    return redact(text, password);
+    String out = redact(text, password);
+    for (String inUrl : Secrets.passwordsIn(url)) {
+      out = out == null || inUrl.length() < MIN_MASKED_PASSWORD ? out : out.replace(inUrl, "***");
+    }
+    return out;
   }
 
   @Override

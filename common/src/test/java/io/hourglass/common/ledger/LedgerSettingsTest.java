@@ -42,6 +42,21 @@ class LedgerSettingsTest {
   }
 
   @Test
+  void aPasswordWrittenIntoTheUrlIsMaskedWhereTheDriverQuotesItOutsideTheUrl() {
+    // PostgreSQL's driver takes no user info: it reads "hg:hunter2@127.0.0.1" as the host and says so.
+    LedgerSettings s = new LedgerSettings("jdbc:postgresql://hg:hunter2@127.0.0.1:1/hg", null, null, LEASE);
+    assertEquals("The connection attempt failed. (UnknownHostException: hg:***@127.0.0.1)",
+        s.redact("The connection attempt failed. (UnknownHostException: hg:hunter2@127.0.0.1)"));
+    LedgerUnavailableException e = assertThrows(LedgerUnavailableException.class, () -> JdbcRunLedger.open(s));
+    assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      assertFalse(String.valueOf(c.getMessage()).contains("hunter2"), "a cause quotes the password: " + c);
+    }
+    LedgerSettings param = new LedgerSettings("jdbc:postgresql://h/db?password=s3cret-pw", null, null, LEASE);
+    assertEquals("bad password *** for h", param.redact("bad password s3cret-pw for h"));
+  }
+
+  @Test
   void embeddedIsAnAutoServerH2FileInTheStateFolder() {
     LedgerSettings s = LedgerSettings.embedded(Path.of("state"), LEASE);
     assertEquals("jdbc:h2:file:" + Path.of("state").toAbsolutePath() + "/ledger;AUTO_SERVER=TRUE;WRITE_DELAY=0", s.url());

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.substring_index;
 
+import io.hourglass.common.config.BadConfigException;
 import io.hourglass.common.config.DatasetSettings;
 import io.hourglass.common.config.Hour;
 import io.hourglass.common.config.HourglassConfig;
@@ -70,13 +71,19 @@ final class DemoCommand implements Callable<Integer> {
     Path base = dir.toAbsolutePath().normalize();
     Path raw = base.resolve("raw");
     Path warehouse = base.resolve("warehouse");
+    if (common.rawRoot != null || common.warehouse != null) {
+      // Given a real raw root, the demo would add its dirty sample objects to a real hour's folder and replace it.
+      throw new BadConfigException("demo writes only under --dir (its raw data, warehouse and ledger there) and takes no"
+          + " --raw-root or --warehouse; 'generate' and 'ingest' take them");
+    }
+    requireDemoRaw(raw);
     deleteRecursively(raw);
     common.sets.add(0, "hourglass.datasets.web_events.format=" + format);
     common.sets.add(0, "hourglass.state-dir=" + base.resolve("state"));
     // The sample hour is deliberately ~10% dirt; the production default (5%) would fail it, as it should.
     common.sets.add(0, "hourglass.datasets.web_events.max-reject-rate=" + DEMO_MAX_REJECT_RATE);
-    common.rawRoot = common.rawRoot == null ? raw.toString() : common.rawRoot;
-    common.warehouse = common.warehouse == null ? warehouse.toString() : common.warehouse;
+    common.rawRoot = raw.toString();
+    common.warehouse = warehouse.toString();
     HourglassConfig config = common.load(Optional.of("web_events"));
     Settings settings = config.settings();
     DatasetSettings ds = config.dataset("web_events");
@@ -162,6 +169,25 @@ final class DemoCommand implements Callable<Integer> {
         cells[i] = s.length() > 60 ? s.substring(0, 57) + "..." : s;
       }
       out.printf(f, cells);
+    }
+  }
+
+  /**
+   * Refuses a {@code --dir} whose {@code raw} folder holds anything but the demo hour's objects: the demo starts by
+   * deleting that folder, and {@code --dir data} names where local runs keep their real raw data by default.
+   */
+  static void requireDemoRaw(Path raw) throws IOException {
+    if (!Files.exists(raw)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(raw)) {
+      Optional<Path> other = walk.filter(Files::isRegularFile)
+          .filter(f -> !raw.relativize(f).toString().replace('\\', '/').matches("[^/]+/" + DEMO_HOUR.folder() + "/[^/]+"))
+          .findFirst();
+      if (other.isPresent()) {
+        throw new BadConfigException("--dir " + raw.getParent() + ": " + other.get() + " is not a demo object, and the demo"
+            + " deletes " + raw + " before it starts; give a new folder or the demo's own");
+      }
     }
   }
 

@@ -247,6 +247,23 @@ class MainTest {
     assertTrue(m.records().quarantined() > 0 && m.records().duplicates() > 0 && m.records().blankLines() > 0);
   }
 
+  @Test
+  void demoTouchesNothingButItsOwnFolder() throws IOException {
+    Run roots = run("demo", "--dir", dir.resolve("demo").toString(), "--raw-root", dir.resolve("raw").toString());
+    assertEquals(2, roots.code(), roots.err());
+    assertTrue(roots.err().contains("takes no --raw-root or --warehouse"), roots.err());
+
+    // --dir data: where local runs keep their real raw data by default. The demo deletes <dir>/raw first: refused.
+    Path real = dir.resolve("data/raw/web-events/2026/11/20/09/web-events-1.gz");
+    Files.createDirectories(real.getParent());
+    Files.writeString(real, "not the demo's");
+    Run data = run("demo", "--dir", dir.resolve("data").toString(), "--records", "100");
+    assertEquals(2, data.code(), data.err());
+    assertTrue(data.err().contains(real.toString()) && data.err().contains("is not a demo object"), data.err());
+    assertTrue(Files.exists(real), "the real object is left alone");
+    assertFalse(Files.exists(dir.resolve("data/warehouse")), "nothing written");
+  }
+
   /**
    * A command that needs no Spark does not load it, not even as the process exits (where Main stops a session a
    * command started): asking Spark for its default session initialised its utilities, 0.4 s of every such command.
