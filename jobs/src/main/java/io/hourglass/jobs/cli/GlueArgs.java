@@ -20,6 +20,11 @@ final class GlueArgs {
           + "|encryption-type|scriptLocation|class|auto-scale-[a-z-]+|executor-cores|glue-[a-z-]+)");
 
   private static final Pattern SPARK_SETTING = Pattern.compile("spark\\.[^=\\s]+=.*");
+  /**
+   * A job parameter named by a setting's key ({@code --ledger.url}, {@code --datasets.web_events.pii.email}): Glue's
+   * parameters are a map, so a job can hold one {@code --set} at most; each further setting is a parameter of its own.
+   */
+  private static final Pattern SETTING_PARAMETER = Pattern.compile("--[A-Za-z][A-Za-z0-9_-]*(\\.[A-Za-z0-9_\"-]+)+");
   private static final Pattern ON_OFF = Pattern.compile("(?i)true|false");
 
   private GlueArgs() {}
@@ -71,7 +76,10 @@ final class GlueArgs {
       String a = rest.get(i);
       CommandLine.Model.OptionSpec option = sub == null || !a.startsWith("-") ? null : sub.getCommandSpec().findOption(a);
       boolean onOff = option != null && option.arity().max() == 0;
-      if (onOff && i + 1 < rest.size() && ON_OFF.matcher(rest.get(i + 1)).matches()) {
+      if (option == null && SETTING_PARAMETER.matcher(a).matches() && i + 1 < rest.size()) {
+        out.add("--set"); // --datasets.web_events.pii.email drop: one setting, as --set key=value
+        out.add(a.substring(2) + "=" + rest.get(++i));
+      } else if (onOff && i + 1 < rest.size() && ON_OFF.matcher(rest.get(i + 1)).matches()) {
         if (Boolean.parseBoolean(rest.get(++i).toLowerCase(java.util.Locale.ROOT))) {
           out.add(a);
         }

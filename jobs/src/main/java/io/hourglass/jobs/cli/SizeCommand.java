@@ -6,6 +6,7 @@ import io.hourglass.common.config.BadConfigException;
 import io.hourglass.common.config.DatasetSettings;
 import io.hourglass.common.config.Hour;
 import io.hourglass.common.config.HourglassConfig;
+import io.hourglass.common.config.Secrets;
 import io.hourglass.common.config.Settings;
 import io.hourglass.common.io.HourDiscovery;
 import io.hourglass.common.io.HourInput;
@@ -26,6 +27,7 @@ import java.io.File;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -164,8 +166,18 @@ final class SizeCommand implements Callable<Integer> {
       return Main.OK;
     }
     Recommendation r = Recommendation.of(d, memoryGb);
-    List<String> jobArgs = List.of("ingest", "--dataset", dataset, "--hour", hour.toString(),
-        "--raw-root", settings.rawRoot(), "--warehouse", settings.warehouse());
+    // The run sized here, as it was described: its roots, its --conf and its --set settings (a dataset that drops
+    // email, a ledger.url, a format) go to the job too, or it would run with other settings than the ones sized.
+    List<String> jobArgs = new ArrayList<>(List.of("ingest", "--dataset", dataset, "--hour", hour.toString(),
+        "--raw-root", settings.rawRoot(), "--warehouse", settings.warehouse()));
+    if (common.conf != null) {
+      jobArgs.addAll(List.of("--conf", common.conf.toString()));
+      main.err().println("hourglass: the job reads --conf " + common.conf + " where its driver runs: ship the file with the"
+          + " job (EMR: spark-submit --files; Glue: --extra-files) and name it as the driver sees it");
+    }
+    for (String set : common.sets) {
+      jobArgs.addAll(List.of("--set", Secrets.redactUrl(set)));
+    }
     switch (target) {
       case SPARK_SUBMIT -> out.println(r.sparkSubmitLine());
       case EMR -> out.println(r.emrAddStepsJson("hourglass ingest " + dataset + " " + hour, "s3://YOUR-BUCKET/jars/hourglass.jar",
@@ -177,6 +189,16 @@ final class SizeCommand implements Callable<Integer> {
         glueArgs.put("--hour", hour.toString());
         glueArgs.put("--raw-root", settings.rawRoot());
         glueArgs.put("--warehouse", settings.warehouse());
+        if (ds.format() == io.hourglass.common.config.TableFormat.DELTA) {
+          glueArgs.put("--datalake-formats", "delta"); // Glue 5.1 puts its Delta jars on the classpath
+        }
+        if (common.conf != null) {
+          glueArgs.put("--conf", common.conf.toString());
+        }
+        for (String set : common.sets) { // a job parameter a setting: Glue's parameters are a map, one --set at most
+          int eq = set.indexOf('=');
+          glueArgs.put("--" + set.substring(0, eq).trim(), Secrets.redactUrl(set.substring(eq + 1).trim()));
+        }
         out.println(r.glueStartJobRunJson("hourglass-ingest", workerType, glueArgs));
       }
     }

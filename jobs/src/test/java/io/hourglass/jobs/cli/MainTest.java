@@ -170,9 +170,11 @@ class MainTest {
         "--job-bookmark-option", "job-bookmark-disable", "--enable-metrics", "true",
         "--command", "ingest", "--dataset", "web_events", "--hour", H.toString(),
         "--raw-root", dir.resolve("raw").toString(), "--warehouse", dir.resolve("wh").toString(),
-        "--set", "state-dir=" + dir.resolve("state"));
+        "--set", "state-dir=" + dir.resolve("state"), "--datasets.web_events.table", "events_glue");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("succeeded"), r.out());
+    // A job parameter named by a setting's key is that setting (Glue's map holds one --set at most).
+    assertTrue(Files.isDirectory(dir.resolve("wh/events_glue")), "--datasets.web_events.table events_glue was taken");
 
     // Glue gives every job parameter a value: an on/off option comes as "true" or "false"; Glue's --conf is its own.
     Run status = run("--JOB_NAME", "x", "--command", "status", "--dataset", "web_events", "--json", "true",

@@ -91,6 +91,18 @@ class SizeCommandTest {
     assertEquals(0, glue.code(), glue.err());
     assertTrue(glue.out().contains("\"WorkerType\"") && glue.out().contains("\"NumberOfWorkers\""), glue.out());
     assertTrue(glue.out().contains("\"--raw-root\"") && glue.out().contains("\"--warehouse\""), "the roots go to the job: " + glue.out());
+
+    // The settings sized with go to the job too: on Glue each as a parameter of its own, on EMR as --set.
+    Run dropGlue = run("size", "--dataset", "web_events", "--hour", H.toString(), "--target", "glue",
+        "--set", "datasets.web_events.pii.email=drop", "--set", "datasets.web_events.format=delta");
+    assertEquals(0, dropGlue.code(), dropGlue.err());
+    assertTrue(dropGlue.out().matches("(?s).*\"--datasets\\.web_events\\.pii\\.email\"\\s*:\\s*\"drop\".*"), dropGlue.out());
+    assertTrue(dropGlue.out().matches("(?s).*\"--datasets\\.web_events\\.format\"\\s*:\\s*\"delta\".*"), dropGlue.out());
+    assertTrue(dropGlue.out().contains("\"--datalake-formats\""), "a Delta table needs Glue's Delta jars: " + dropGlue.out());
+    Run dropEmr = run("size", "--dataset", "web_events", "--hour", H.toString(), "--target", "emr",
+        "--set", "datasets.web_events.pii.email=drop");
+    assertEquals(0, dropEmr.code(), dropEmr.err());
+    assertTrue(dropEmr.out().matches("(?s).*\"--set\",\\s*\"datasets\\.web_events\\.pii\\.email=drop\".*"), dropEmr.out());
     assertTrue(g.totalBytes() > 0);
   }
 
