@@ -117,6 +117,13 @@ public final class HourglassConfig {
       throw new BadConfigException("unknown dataset '" + name + "': no conf/datasets/" + name
           + ".conf in the jar and no " + p + " in --conf");
     }
+    String table = get(p + ".table", config::getString);
+    if (get("hourglass.catalog.enabled", config::getBoolean) && !table.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      // The folder's name is the catalog's table name, and Hive, Glue and Spark take no '-' or '.' in one: accepted,
+      // every run failed after publishing its hour, as it registered it.
+      throw BadConfigException.of(p + ".table", table, "must be a table name (letters, digits, '_'; not a digit first)"
+          + " while hourglass.catalog.enabled = true: it is the table's name in the catalog");
+    }
     return new DatasetSettings(
         name,
         get(p + ".stream", config::getString),

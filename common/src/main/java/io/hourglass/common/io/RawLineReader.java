@@ -439,16 +439,26 @@ public final class RawLineReader {
       Path p = new Path(path);
       FSDataInputStream raw = p.getFileSystem(conf).open(p, BUFFER);
       InputStream in = new BufferedInputStream(raw, BUFFER);
-      in.mark(2);
-      int b0 = in.read();
-      int b1 = in.read();
-      in.reset();
-      boolean gzip = b0 == 0x1f && b1 == 0x8b;
-      if (!gzip && path.endsWith(".gz") && b0 != -1) {
-        in.close();
-        throw new java.util.zip.ZipException("named .gz but is not gzip");
+      try {
+        in.mark(2);
+        int b0 = in.read();
+        int b1 = in.read();
+        in.reset();
+        boolean gzip = b0 == 0x1f && b1 == 0x8b;
+        if (!gzip && path.endsWith(".gz") && b0 != -1) {
+          throw new java.util.zip.ZipException("named .gz but is not gzip");
+        }
+        return gzip ? new GZIPInputStream(in, 64 * 1024) : in;
+      } catch (IOException | RuntimeException e) {
+        // A damaged header (a truncated gzip) is skipped under on-corrupt-file = skip: its stream, an S3A
+        // connection from a bounded pool, must not stay open with it.
+        try {
+          in.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
       }
-      return gzip ? new GZIPInputStream(in, 64 * 1024) : in;
     }
   }
 }

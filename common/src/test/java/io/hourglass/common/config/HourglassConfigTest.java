@@ -95,6 +95,8 @@ class HourglassConfigTest {
 
   @Test
   void aNegativeSettleOrAnSlaThatLeavesNoTimeToRunIsBad() {
+    assertBad(() -> load("datasets.web_events.table=web-events", "catalog.enabled=true").dataset("web_events"), WEB + "table",
+        "'web-events'");
     assertBad(() -> load("datasets.web_events.settle=-1m").dataset("web_events"), WEB + "settle", "'-1m'");
     assertBad(() -> load("datasets.web_events.sla=75m").dataset("web_events"), WEB + "sla", "must be more than 1h + settle (15m)");
     assertEquals(Duration.ofMinutes(75), load("datasets.web_events.sla=75m", "datasets.web_events.settle=10m")
