@@ -86,7 +86,11 @@ final class BackfillCommand implements Callable<Integer> {
       try (JdbcRunLedger ledger = Ledgers.open(config, settings, main.env())) {
         SparkSession spark = SparkSessions.getOrCreate("hourglass backfill ingest " + dataset + " " + first + ".." + last, settings);
         Ledgers.ephemeralLedgerWarning(config, settings, spark.sparkContext().master()).ifPresent(main.err()::println);
-        IngestJob job = new IngestJob(spark, settings, ds, key, line -> { });
+        IngestJob job = new IngestJob(spark, settings, ds, key, line -> {
+          if (line.startsWith(IngestJob.WARNING)) { // the hours' own progress would drown the backfill's; not these
+            view.note(line);
+          }
+        });
         List<Backfill.HourOutcome> outcomes = new Backfill(spark, job, ledger, TableSchema.load(ds.tableSchema()).version(),
             options, Clock.systemUTC(), view, view::note).run(hours);
         view.close();

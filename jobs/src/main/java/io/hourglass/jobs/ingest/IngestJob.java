@@ -51,6 +51,12 @@ import org.apache.spark.storage.StorageLevel;
  * discover, read, transform, count (one pass), write quarantine, write table, write manifest.
  */
 public final class IngestJob {
+  /**
+   * How the job's progress lines that an operator must see start (the others say how the run goes): a backfill,
+   * which does not print its hours' progress, passes these on.
+   */
+  public static final String WARNING = "warning: ";
+
   /** Raw (as stored, usually gzipped) input bytes per table write task: about 1 GiB of JSON, 150 MiB of Parquet. */
   static final long RAW_BYTES_PER_WRITE_TASK = 128L * 1024 * 1024;
   /**
@@ -320,7 +326,7 @@ public final class IngestJob {
       try {
         RowSpill.deleteFolder(spillFolder, spark.sparkContext().hadoopConfiguration());
       } catch (UncheckedIOException e) { // not worth failing a run that is done, nor hiding why it failed
-        progress.accept("could not remove " + spillFolder + " (" + e.getCause().getMessage() + "); the next run of the hour removes it");
+        progress.accept(WARNING + "could not remove " + spillFolder + " (" + e.getCause().getMessage() + "); the next run of the hour removes it");
       }
     }
   }
@@ -539,7 +545,7 @@ public final class IngestJob {
           + (more > 0 ? " (and " + more + " more)" : "") + "; nothing was written (hourglass.datasets." + dataset.name()
           + ".input.on-corrupt-file = skip keeps the readable lines and quarantines the file)");
     }
-    tally.corruptFiles().forEach(f -> progress.accept("skipping the rest of corrupt input file " + f));
+    tally.corruptFiles().forEach(f -> progress.accept(WARNING + "skipping the rest of corrupt input file " + f));
   }
 
   private void failOnRejectRate(Hour hour, StatusTally tally) {

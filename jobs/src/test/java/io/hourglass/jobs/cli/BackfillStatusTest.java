@@ -146,6 +146,20 @@ class BackfillStatusTest {
   }
 
   @Test
+  void anHoursWarningReachesTheBackfillsOutput() throws IOException {
+    GeneratedHour bad = generate(FROM, 2);
+    Path victim = Paths.get(java.net.URI.create(bad.files().get(0)));
+    byte[] bytes = Files.readAllBytes(victim);
+    Files.write(victim, Arrays.copyOf(bytes, bytes.length / 2));
+
+    Run r = backfill(FROM, FROM, "--set", "datasets.web_events.input.on-corrupt-file=skip");
+
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("[backfill] warning: skipping the rest of corrupt input file ")
+        && r.err().contains(victim.getFileName().toString()), r.err());
+  }
+
+  @Test
   void aFailedSparkJobIsRecordedAsFailedReleasesItsHourAndIsCountedByTheBackfill() throws IOException {
     generate(FROM, 4);
     generate(FROM.plusHours(1), 5);
@@ -205,7 +219,7 @@ class BackfillStatusTest {
     assertEquals(2, ingest.code(), ingest.out() + ingest.err());
     assertTrue(ingest.err().startsWith("hourglass: --hour " + previous + " has not settled: objects may land in its folder until "
         + previous.end().plus(Duration.ofHours(2)) + " ("), ingest.err());
-    assertTrue(ingest.err().contains("hourglass.datasets.web_events.settle = 120m); run it then, or use --hour last"), ingest.err());
+    assertTrue(ingest.err().contains("hourglass.datasets.web_events.settle = 2h); run it then, or use --hour last"), ingest.err());
     assertEquals(1, ingest.err().lines().count(), ingest.err());
     Run backfill = backfill(previous.plusHours(-1), previous, settle);
     assertEquals(2, backfill.code(), backfill.out() + backfill.err());
