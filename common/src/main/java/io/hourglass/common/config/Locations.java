@@ -20,7 +20,9 @@ public final class Locations {
     String scheme = schemeOf(trimmed);
     String uri;
     if (scheme == null) {
-      uri = Paths.get(trimmed).toAbsolutePath().normalize().toUri().toString();
+      // Not Path.toUri(): it writes a space as %20, which Hadoop's Path(String) then takes literally ("/tmp/x%20y").
+      // Hadoop's own form of a local file's URI leaves the path as it is.
+      uri = "file://" + Paths.get(trimmed).toAbsolutePath().normalize().toString().replace('\\', '/');
     } else if (!SCHEMES.contains(scheme)) {
       throw BadConfigException.of(key, location, "unsupported scheme '" + scheme + "' (use a path, file:, s3a:// or s3://)");
     } else {

@@ -25,6 +25,15 @@ class LocationsTest {
   }
 
   @Test
+  void aPathWithASpaceNamesTheSameFolderToHadoop() {
+    String uri = Locations.normalize(KEY, "/var/tmp/x y/wh");
+    assertEquals("file:///var/tmp/x y/wh", uri);
+    // Path.toUri() would have given file:///var/tmp/x%20y/wh, which Hadoop reads as a folder named "x%20y".
+    assertEquals("/var/tmp/x y/wh", new org.apache.hadoop.fs.Path(uri).toUri().getPath());
+    assertEquals("/var/tmp/x y/wh/events", new org.apache.hadoop.fs.Path(Locations.join(uri, "events")).toUri().getPath());
+  }
+
+  @Test
   void s3aUriIsKeptAndLosesItsTrailingSlash() {
     assertEquals("s3a://bucket/x", Locations.normalize(KEY, "s3a://bucket/x"));
     assertEquals("s3a://bucket/x", Locations.normalize(KEY, "s3a://bucket/x/"));
