@@ -24,8 +24,10 @@ public final class IngestSizing {
         continue;
       }
       int coresPerExecutor = Math.max(1, m.cores() / m.executors());
-      double wall = m.wallMs() / 1000.0;
-      double startup = Math.min(wall, Math.max(0, m.startupMs() / 1000.0));
+      // The ledger's wall time is the job's, from the manifest (it starts once the SparkSession is up); the deadline
+      // is about the whole run, so the session's start, recorded beside it, is added back.
+      double startup = Math.max(0, m.startupMs() / 1000.0);
+      double wall = m.wallMs() / 1000.0 + startup;
       out.add(new Observation(m.inputBytes(), (int) m.inputFiles(), Math.min(m.largestFileBytes(), m.inputBytes()),
           m.executors(), coresPerExecutor, wall, startup));
     }

@@ -126,7 +126,8 @@ class SizeCommandTest {
     var older = new io.hourglass.common.ledger.RunRow("a", new RunKey("ingest", "d", H.plusHours(-1).start()), 1, "succeeded",
         Instant.now(), Instant.now(), none, null);
     List<Observation> obs = IngestSizing.observations(List.of(newest, older));
-    assertEquals(List.of(new Observation(8_000_000, 8, 2_000_000, 2, 4, 120.0, 15.0)), obs);
+    // The ledger's wall time is the job's (after the session started): the whole run is 120 s + 15 s of start-up.
+    assertEquals(List.of(new Observation(8_000_000, 8, 2_000_000, 2, 4, 135.0, 15.0)), obs);
   }
 
   @Test
