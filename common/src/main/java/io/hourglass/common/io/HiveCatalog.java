@@ -64,10 +64,28 @@ public final class HiveCatalog {
   }
 
   public List<Partition> partitions(String table) {
+    return list(table, scala.Option.empty());
+  }
+
+  /**
+   * The partitions whose {@code column} is {@code value} (an hour's), listed by the metastore: an hourly run asks
+   * for its own, not for a year of the table's (on the Glue Data Catalog, each listed page an API call).
+   */
+  public List<Partition> partitions(String table, String column, String value) {
+    return list(table, scala.Option.apply(new scala.collection.immutable.Map.Map1<>(column, value)));
+  }
+
+  private List<Partition> list(String table, scala.Option<scala.collection.immutable.Map<String, String>> partialSpec) {
+    // The table's partition columns read once, not once a partition (a GetTable call each on Glue).
+    List<String> cols = JavaConverters.seqAsJavaList(
+        spark.sharedState().externalCatalog().getTable(database, table).partitionColumnNames());
     List<Partition> out = new ArrayList<>();
     for (CatalogTablePartition p : JavaConverters.seqAsJavaList(
-        spark.sharedState().externalCatalog().listPartitions(database, table, scala.Option.apply(null)))) {
-      out.add(new Partition(ordered(JavaConverters.mapAsJavaMap(p.spec()), table), p.location().toString()));
+        spark.sharedState().externalCatalog().listPartitions(database, table, partialSpec))) {
+      Map<String, String> spec = JavaConverters.mapAsJavaMap(p.spec());
+      Map<String, String> ordered = new LinkedHashMap<>();
+      cols.forEach(c -> ordered.put(c, spec.get(c)));
+      out.add(new Partition(ordered, p.location().toString()));
     }
     return out;
   }
@@ -147,14 +165,6 @@ public final class HiveCatalog {
       }
     }
     return false;
-  }
-
-  private Map<String, String> ordered(Map<String, String> spec, String table) {
-    List<String> cols = JavaConverters.seqAsJavaList(
-        spark.sharedState().externalCatalog().getTable(database, table).partitionColumnNames());
-    Map<String, String> out = new LinkedHashMap<>();
-    cols.forEach(c -> out.put(c, spec.get(c)));
-    return out;
   }
 
   private static String specSql(Map<String, String> spec) {

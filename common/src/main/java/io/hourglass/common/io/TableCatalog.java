@@ -90,7 +90,7 @@ public final class TableCatalog {
     }
     String owner = table.partitionColumns().get(table.partitionColumns().size() - 1);
     List<Partition> stored = storage(table, ownerValue);
-    List<Partition> registered = catalog.partitions(table.name()).stream()
+    List<Partition> registered = catalog.partitions(table.name(), owner, ownerValue).stream()
         .filter(p -> ownerValue.equals(p.spec().get(owner))).toList();
     Plan plan = plan(stored, registered);
     apply(table, plan);
@@ -117,6 +117,11 @@ public final class TableCatalog {
 
   public List<Partition> partitions(String table) {
     return catalog.partitions(table);
+  }
+
+  /** The partitions of one owner value (an hour's). */
+  public List<Partition> partitions(String table, String ownerColumn, String ownerValue) {
+    return catalog.partitions(table, ownerColumn, ownerValue);
   }
 
   private void apply(TableDef table, Plan plan) {

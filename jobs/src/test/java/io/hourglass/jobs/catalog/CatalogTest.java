@@ -3,6 +3,7 @@ package io.hourglass.jobs.catalog;
 import static io.hourglass.common.testing.DataFrameAssert.assertSmallDatasetEquality;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hourglass.common.config.Hour;
@@ -118,6 +119,13 @@ class CatalogTest {
     job.run(H);
     TableCatalog catalog = new TableCatalog(spark, database);
     assertTrue(catalog.partitions("events").size() > 1, "late hours registered");
+    generate(H.plusHours(1), 4);
+    job.run(H.plusHours(1));
+    List<Partition> ofH = catalog.partitions("events", "ingest_hour", "2026112010");
+    assertFalse(ofH.isEmpty());
+    assertTrue(ofH.stream().allMatch(p -> p.directory().endsWith("/ingest_hour=2026112010")), "only H's: " + ofH);
+    assertEquals(catalog.partitions("events").stream().filter(p -> p.directory().endsWith("/ingest_hour=2026112010")).count(),
+        ofH.size(), "all of H's");
 
     Path folder = dir.resolve("raw/web-events").resolve(H.folder());
     try (var files = Files.list(folder)) {
@@ -131,7 +139,9 @@ class CatalogTest {
     }
     job.run(H);
     assertEquals(List.of("dt=2026-11-20/hour=10/ingest_hour=2026112010"),
-        catalog.partitions("events").stream().map(Partition::directory).toList());
+        catalog.partitions("events", "ingest_hour", "2026112010").stream().map(Partition::directory).toList());
+    assertTrue(catalog.partitions("events").stream().anyMatch(p -> p.directory().endsWith("/ingest_hour=2026112011")),
+        "the next hour's partitions untouched");
   }
 
   @Test
