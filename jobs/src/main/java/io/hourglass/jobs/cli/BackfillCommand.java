@@ -112,7 +112,8 @@ final class BackfillCommand implements Callable<Integer> {
         out.printf("  failed %s after %d attempt(s): %s%n", f.hour(), f.attempts(), f.error());
       }
       if (!failed.isEmpty()) {
-        out.printf("re-run the same command to retry the failed hours (succeeded ones are skipped)%n");
+        out.printf(force ? "re-run the same command without --force to retry only the failed hours%n"
+            : "re-run the same command to retry the failed hours (succeeded ones are skipped)%n");
         return Main.RUN_FAILED;
       }
       return Main.OK;

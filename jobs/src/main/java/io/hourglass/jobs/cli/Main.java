@@ -137,9 +137,19 @@ public final class Main implements Callable<Integer> {
       String first = u.getUnmatched().get(0);
       if (!commands.isEmpty() && !first.startsWith("-") && first.matches("[A-Za-z][A-Za-z0-9_-]{0,40}")) {
         // A misspelt command word, not a value: naming it is what helps (values after it stay hidden).
-        List<String> close = u.getSuggestions();
+        // picocli's suggestions are loose ('frobnicate' got 'catalog'): only a near miss is offered.
+        List<String> close = u.getSuggestions().stream()
+            .filter(c -> org.apache.commons.text.similarity.LevenshteinDistance.getDefaultInstance().apply(c, first)
+                <= Math.max(2, first.length() / 3))
+            .toList();
         return "unknown command '" + first + "'" + (close.isEmpty() ? "" : ", did you mean '" + close.get(0) + "'?")
             + " (commands: " + String.join(", ", commands.keySet().stream().filter(c -> !c.equals("help")).toList()) + ")";
+      }
+      if (!commands.isEmpty() && first.startsWith("-")) {
+        // "backfill --dataset ...": the options of a subcommand given before the subcommand.
+        String name = e.getCommandLine().getParent() == null ? "a command" : "'" + e.getCommandLine().getCommandName() + "'";
+        return name + " needs a subcommand before its options: " + String.join(", ",
+            commands.keySet().stream().filter(c -> !c.equals("help")).toList());
       }
       List<String> shown = new ArrayList<>();
       int values = 0;

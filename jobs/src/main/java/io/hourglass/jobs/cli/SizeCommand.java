@@ -97,6 +97,12 @@ final class SizeCommand implements Callable<Integer> {
     Settings settings = config.settings();
     DatasetSettings ds = config.dataset(dataset);
     hour = hourArg.resolve(ds, Instant.now());
+    if (png != null) {
+      File folder = png.getAbsoluteFile().getParentFile();
+      if (folder == null || !folder.isDirectory() || !folder.canWrite()) {
+        throw BadConfigException.of("--png", png, "no folder to write it in (" + folder + " is missing or not writable)");
+      }
+    }
     String s = "hourglass.sizer.";
     Duration limit = deadline != null ? HourglassConfig.duration("--deadline", deadline) : config.durationSetting(s + "deadline");
     SizerLimits limits;

@@ -223,6 +223,13 @@ class MainTest {
     Run sub = run("backfill", "injest", "--dataset", "web_events");
     assertEquals(2, sub.code(), sub.err());
     assertTrue(sub.err().startsWith("hourglass: unknown command 'injest'"), sub.err());
+    Run far = run("frobnicate");
+    assertEquals(2, far.code(), far.err());
+    assertTrue(far.err().startsWith("hourglass: unknown command 'frobnicate' (commands: "), "no far-off guess: " + far.err());
+    Run noSub = run("backfill", "--dataset", "web_events", "--from", "2026-11-20T10", "--to", "2026-11-20T11");
+    assertEquals(2, noSub.code(), noSub.err());
+    assertEquals("hourglass: 'backfill' needs a subcommand before its options: ingest (see 'hourglass backfill --help')\n",
+        noSub.err());
   }
 
   @Test

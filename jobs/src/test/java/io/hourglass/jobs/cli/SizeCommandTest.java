@@ -87,6 +87,11 @@ class SizeCommandTest {
     byte[] png = Arrays.copyOf(Files.readAllBytes(dir.resolve("c.png")), 4);
     assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, png);
 
+    Run badPng = run("size", "--dataset", "web_events", "--hour", H.toString(), "--png", dir.resolve("no/such/c.png").toString());
+    assertEquals(2, badPng.code(), badPng.err());
+    assertEquals(1, badPng.err().lines().count(), badPng.err());
+    assertTrue(badPng.err().startsWith("hourglass: --png = '" + dir.resolve("no/such/c.png") + "': no folder"), badPng.err());
+
     Run glue = run("size", "--dataset", "web_events", "--hour", H.toString(), "--target", "glue");
     assertEquals(0, glue.code(), glue.err());
     assertTrue(glue.out().contains("\"WorkerType\"") && glue.out().contains("\"NumberOfWorkers\""), glue.out());
