@@ -264,8 +264,10 @@ final class SizeCommand implements Callable<Integer> {
     out.printf("  throughput %.2f MiB/s per core; margin x%.2f (from the spread of actual/predicted over recent runs)%n",
         m.mibPerCoreSecond(), d.margin());
     if (!history.isEmpty()) {
-      out.println("  recent runs used (bytes, files, executors x cores, wall s):");
-      history.stream().skip(Math.max(0, history.size() - 5)).forEach(o -> out.printf("    %s, %d files, %d x %d, %.0f s%n",
+      int shown = Math.min(5, history.size());
+      out.printf("  the latest %d of the %d runs of history (bytes, files, executors x cores, wall s with start-up):%n",
+          shown, history.size());
+      history.stream().skip(history.size() - shown).forEach(o -> out.printf("    %s, %d files, %d x %d, %.0f s%n",
           mib(o.inputBytes()), o.fileCount(), o.executors(), o.coresPerExecutor(), o.wallSeconds()));
     }
     out.println(AsciiChart.render(d.curve(), d.deadlineSeconds(), d.executors(), 60, 12));

@@ -84,6 +84,8 @@ class SizeCommandTest {
     assertTrue(submit.out().contains("12 runs of history"), submit.out());
     assertTrue(submit.out().contains("--num-executors 1 "), "a tiny hour needs the minimum: " + submit.out());
     assertTrue(submit.out().contains("model (FITTED"), submit.out());
+    assertTrue(submit.out().contains("the latest 5 of the 12 runs of history"), submit.out());
+    assertEquals(5, submit.out().lines().filter(l -> l.matches("    [0-9.]+ MiB, \\d+ files, .*")).count(), submit.out());
     byte[] png = Arrays.copyOf(Files.readAllBytes(dir.resolve("c.png")), 4);
     assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, png);
 
