@@ -282,6 +282,8 @@ w('csv/crlf-bom.csv.gz', gzip.compress(b'\xef\xbb\xbf' + '\r\n'.join([
     '',
     'cb-2,page_view,%s,7,last' % TIME,
 ]).encode() + b'\r\n', mtime=0))
+# csv/headless.csv: written without a header although the run says header = true
+w('csv/headless.csv', 'h-1,page_view,%s,7\nh-2,page_view,%s,7\n' % (TIME, TIME))
 co = zlib.compressobj(9, zlib.DEFLATED, 31)
 first = 'event_id,event_type,event_time,site_id\nct-1,page_view,%s,7\nct-2,page_view,%s,7\nct-3,page_vi' % (TIME, TIME)
 w('csv/truncated.csv.gz', co.compress(first.encode()) + co.flush(zlib.Z_SYNC_FLUSH))

@@ -12,6 +12,7 @@ import java.io.PushbackInputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -49,6 +50,8 @@ final class CsvRecordIterator implements Iterator<Row> {
   private final CsvOptions options;
   private final int maxRecordBytes;
   private final int prefixBytes;
+  /** The raw schema's fields, in order: the columns without a header, what a header must name at least one of. */
+  private final List<String> schemaColumns;
   private final ArrayDeque<Row> pending = new ArrayDeque<>();
   private final Utf8Check utf8 = new Utf8Check();
   private RawLineReader.StopOnError guard;
@@ -70,6 +73,7 @@ final class CsvRecordIterator implements Iterator<Row> {
     this.options = options;
     this.maxRecordBytes = maxRecordBytes;
     this.prefixBytes = prefixBytes;
+    this.schemaColumns = schemaColumns;
     this.columns = options.header() ? null : schemaColumns;
     try {
       guard = new RawLineReader.StopOnError(RawLineReader.RecordIterator.open(conf, path));
@@ -183,7 +187,13 @@ final class CsvRecordIterator implements Iterator<Row> {
     }
   }
 
-  private static String headerProblem(String[] names) {
+  /**
+   * Why a header cannot name the columns, or null. A header that names none of the raw schema's fields is
+   * most likely a first data record in a file written without one (csv.header should be false): taking it
+   * as the header would drop that record without a row and leave every field of the rest unread, so it is
+   * refused like a duplicate column.
+   */
+  private String headerProblem(String[] names) {
     Map<String, Integer> seen = new HashMap<>();
     for (int i = 0; i < names.length; i++) {
       if (names[i] == null || names[i].isEmpty()) {
@@ -193,6 +203,11 @@ final class CsvRecordIterator implements Iterator<Row> {
       if (before != null) {
         return "column '" + names[i] + "' appears twice (columns " + before + " and " + (i + 1) + ")";
       }
+    }
+    if (!schemaColumns.isEmpty() && Collections.disjoint(seen.keySet(), schemaColumns)) {
+      String expected = String.join(",", schemaColumns.subList(0, Math.min(4, schemaColumns.size())))
+          + (schemaColumns.size() > 4 ? ",..." : "");
+      return "it names none of the raw schema's fields (" + expected + "); if the files have no header, set input.csv.header = false";
     }
     return null;
   }
