@@ -72,7 +72,7 @@ public final class JdbcRunLedger implements AutoCloseable {
   private static final String COLUMNS = "run_id, job, dataset, hour_start, attempt, status, started_at, ended_at, "
       + "input_files, input_bytes, largest_file_bytes, records_read, records_written, records_quarantined, "
       + "duplicates, blank_lines, executors, cores, spark_master, code_version, schema_version, wall_ms, "
-      + "startup_ms, error";
+      + "startup_ms, concurrent_hours, error";
   private static final String KEY_IS = "job = ? AND dataset = ? AND hour_start = ?";
 
   private final LedgerSettings settings;
@@ -388,7 +388,7 @@ public final class JdbcRunLedger implements AutoCloseable {
       try (PreparedStatement ps = c.prepareStatement("UPDATE runs SET status = ?, ended_at = ?, input_files = ?, "
           + "input_bytes = ?, largest_file_bytes = ?, records_read = ?, records_written = ?, "
           + "records_quarantined = ?, duplicates = ?, blank_lines = ?, executors = ?, cores = ?, spark_master = ?, "
-          + "code_version = ?, schema_version = ?, wall_ms = ?, startup_ms = ?, error = ? "
+          + "code_version = ?, schema_version = ?, wall_ms = ?, startup_ms = ?, concurrent_hours = ?, error = ? "
           + "WHERE run_id = ? AND status = ?")) {
         int i = 0;
         ps.setString(++i, status);
@@ -408,6 +408,7 @@ public final class JdbcRunLedger implements AutoCloseable {
         ps.setInt(++i, m.schemaVersion());
         ps.setLong(++i, m.wallMs());
         ps.setLong(++i, m.startupMs());
+        ps.setInt(++i, m.concurrentHours());
         setText(ps, ++i, cut(error, MAX_ERROR_LENGTH));
         ps.setString(++i, claim.runId());
         ps.setString(++i, RunRow.RUNNING);
@@ -515,7 +516,8 @@ public final class JdbcRunLedger implements AutoCloseable {
         rs.getLong("largest_file_bytes"), rs.getLong("records_read"), rs.getLong("records_written"),
         rs.getLong("records_quarantined"), rs.getLong("duplicates"), rs.getLong("blank_lines"),
         rs.getInt("executors"), rs.getInt("cores"), rs.getString("spark_master"), rs.getString("code_version"),
-        rs.getInt("schema_version"), rs.getLong("wall_ms"), rs.getLong("startup_ms"));
+        rs.getInt("schema_version"), rs.getLong("wall_ms"), rs.getLong("startup_ms"),
+        rs.getInt("concurrent_hours"));
     return new RunRow(rs.getString("run_id"), key, rs.getInt("attempt"), rs.getString("status"),
         Instant.ofEpochMilli(rs.getLong("started_at")), endedAt, metrics, rs.getString("error"));
   }

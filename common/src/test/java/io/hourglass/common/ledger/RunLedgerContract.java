@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,7 +83,7 @@ abstract class RunLedgerContract {
   void migrationsCreateTheSchemaOnFirstUseAndReopeningChangesNothing() throws Exception {
     LedgerSettings s = freshSettings();
     JdbcRunLedger first = open(s);
-    assertEquals(1, migrations(s).applied().length);
+    assertEquals(2, migrations(s).applied().length);
     assertEquals(0, migrations(s).pending().length);
     assertEquals(Optional.empty(), first.latest("ingest", "web_events", H10));
     RunClaim claim = first.claim(KEY, "r1", T0);
@@ -88,10 +91,29 @@ abstract class RunLedgerContract {
 
     JdbcRunLedger again = open(s);
     JdbcRunLedger third = open(s);
-    assertEquals(1, migrations(s).applied().length, "re-opening must not migrate again");
+    assertEquals(2, migrations(s).applied().length, "re-opening must not migrate again");
     assertEquals("running", again.latest("ingest", "web_events", H10).orElseThrow().status());
     third.succeeded(claim, METRICS, T0.plusSeconds(60));
     assertEquals("succeeded", again.latest("ingest", "web_events", H10).orElseThrow().status());
+  }
+
+  @Test
+  void aLedgerOfTheFirstSchemaIsMigratedAndItsRunsReadAsRunsOfTheirOwn() throws Exception {
+    LedgerSettings s = freshSettings();
+    Flyway.configure().dataSource(s.url(), s.user(), s.password()).locations(JdbcRunLedger.MIGRATIONS)
+        .table(JdbcRunLedger.HISTORY_TABLE).target("1").load().migrate();
+    try (Connection c = DriverManager.getConnection(s.url(), s.user(), s.password());
+        Statement st = c.createStatement()) {
+      st.executeUpdate("INSERT INTO runs (run_id, job, dataset, hour_start, attempt, status, started_at, ended_at, "
+          + "input_files, input_bytes, executors, cores, wall_ms, startup_ms) VALUES ('old', 'ingest', 'web_events', "
+          + H10.toEpochMilli() + ", 1, 'succeeded', " + T0.toEpochMilli() + ", " + T0.plusSeconds(60).toEpochMilli()
+          + ", 3, 1000, 1, 2, 50000, 2000)");
+    }
+    JdbcRunLedger ledger = open(s);
+    assertEquals(2, migrations(s).applied().length, "the second migration applied on opening");
+    RunMetrics m = ledger.latest("ingest", "web_events", H10).orElseThrow().metrics();
+    assertEquals(0, m.concurrentHours(), "recorded before the column: unknown");
+    assertEquals(1000, m.inputBytes());
   }
 
   // --- round trips --------------------------------------------------------------------------------
@@ -116,7 +138,7 @@ abstract class RunLedgerContract {
     JdbcRunLedger ledger = open(freshSettings());
     RunClaim claim = ledger.claim(KEY, "run-1", T0);
     String error = "accounts do not balance: read 10 != written 9 + quarantined 0 + duplicates 0\n" + "x".repeat(5000);
-    RunMetrics partial = new RunMetrics(2, 100, 60, 10, 9, 0, 0, 0, 2, 4, "yarn", "1.2.3", 1, 900, 300);
+    RunMetrics partial = new RunMetrics(2, 100, 60, 10, 9, 0, 0, 0, 2, 4, "yarn", "1.2.3", 1, 900, 300).sharedBy(3);
     ledger.failed(claim, partial, error, T0.plusSeconds(5));
     RunRow row = ledger.latest("ingest", "web_events", H10).orElseThrow();
     assertEquals(new RunRow("run-1", KEY, 1, "failed", T0, T0.plusSeconds(5), partial, error.substring(0, 4000)), row);

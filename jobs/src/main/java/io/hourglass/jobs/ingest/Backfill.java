@@ -202,7 +202,7 @@ public final class Backfill {
 
   private HourOutcome runHour(Hour h) {
     Instant t0 = clock.instant();
-    RecordedIngest recorded = new RecordedIngest(ledger, clock, progress);
+    RecordedIngest recorded = new RecordedIngest(ledger, clock, progress, options.parallelism());
     for (int attempt = 1; ; attempt++) {
       listener.started(h, attempt);
       try {

@@ -33,11 +33,21 @@ public final class RecordedIngest {
   private final JdbcRunLedger ledger;
   private final Clock clock;
   private final Consumer<String> progress;
+  /** How many hours the session runs at once (a backfill's parallelism), recorded so the sizer can leave them out. */
+  private final int concurrentHours;
 
   public RecordedIngest(JdbcRunLedger ledger, Clock clock, Consumer<String> progress) {
+    this(ledger, clock, progress, 1);
+  }
+
+  public RecordedIngest(JdbcRunLedger ledger, Clock clock, Consumer<String> progress, int concurrentHours) {
+    if (concurrentHours < 1) {
+      throw new IllegalArgumentException("Concurrent hours must be at least 1, cannot be: " + concurrentHours);
+    }
     this.ledger = ledger;
     this.clock = clock;
     this.progress = progress;
+    this.concurrentHours = concurrentHours;
   }
 
   /**
@@ -75,7 +85,8 @@ public final class RecordedIngest {
         if (result.empty()) {
           ledger.empty(current.get(), clock.instant());
         } else {
-          ledger.succeeded(current.get(), metrics(result.manifest().orElseThrow(), startupMs), clock.instant());
+          ledger.succeeded(current.get(), metrics(result.manifest().orElseThrow(), startupMs).sharedBy(concurrentHours),
+              clock.instant());
         }
       }, outcomePatience(), progress));
       return result;
@@ -86,7 +97,8 @@ public final class RecordedIngest {
         // Once more only when the ledger has just been out of reach for the whole patience already.
         Duration patience = e instanceof LedgerUnavailableException ? Duration.ZERO : outcomePatience();
         uninterrupted(() -> UnreachableRetry.write("the failure of run " + runId,
-            () -> ledger.failed(current.get(), failedMetrics(wall, startupMs), firstLine(e), clock.instant()), patience, progress));
+            () -> ledger.failed(current.get(), failedMetrics(wall, startupMs).sharedBy(concurrentHours), firstLine(e),
+                clock.instant()), patience, progress));
       } catch (RuntimeException recordFailure) {
         e.addSuppressed(recordFailure);
       }

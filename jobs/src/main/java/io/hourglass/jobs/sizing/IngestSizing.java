@@ -11,7 +11,9 @@ public final class IngestSizing {
 
   /**
    * Oldest first, as the sizer wants them. Runs that recorded no input or no executors (e.g. from
-   * before the ledger recorded them) are left out rather than guessed.
+   * before the ledger recorded them) are left out rather than guessed, and so are a backfill's hours run
+   * several at once in one session: each had only a share of the cores it recorded, so its wall time would
+   * make every core look slower than it is.
    *
    * @param newestFirst succeeded runs, newest first (as the ledger returns them)
    */
@@ -20,7 +22,8 @@ public final class IngestSizing {
     for (int i = newestFirst.size() - 1; i >= 0; i--) {
       RunRow r = newestFirst.get(i);
       var m = r.metrics();
-      if (m.inputBytes() <= 0 || m.inputFiles() <= 0 || m.executors() <= 0 || m.cores() <= 0 || m.wallMs() <= 0) {
+      if (m.inputBytes() <= 0 || m.inputFiles() <= 0 || m.executors() <= 0 || m.cores() <= 0 || m.wallMs() <= 0
+          || m.concurrentHours() > 1) {
         continue;
       }
       int coresPerExecutor = Math.max(1, m.cores() / m.executors());

@@ -108,6 +108,14 @@ class BackfillStatusTest {
       assertEquals("succeeded", r.status());
       assertEquals(2, r.attempt());
       assertTrue(r.metrics().inputBytes() > 0 && r.metrics().recordsWritten() > 0 && r.metrics().wallMs() > 0, r.toString());
+      // Two hours at once shared the session's cores: recorded, so the sizer leaves these runs out.
+      assertEquals(List.of(2), rows.stream().filter(x -> x.key().hourStart().equals(FROM.start()) && x.attempt() == 1)
+          .map(x -> x.metrics().concurrentHours()).toList());
+    }
+    Run alone = backfill(FROM, FROM, "--force", "--parallelism", "1");
+    assertEquals(0, alone.code(), alone.out() + alone.err());
+    try (JdbcRunLedger ledger = ledger()) {
+      assertEquals(1, ledger.latest("ingest", "web_events", FROM.start()).orElseThrow().metrics().concurrentHours());
     }
 
     Run status = run(concat(List.of("status", "--dataset", "web_events", "--from", FROM.toString(), "--to", to.toString(), "--json"),
@@ -228,6 +236,9 @@ class BackfillStatusTest {
 
     Run status = run(concat(List.of("status", "--dataset", "web_events", "--to", "last", "--json"), common(settle)));
     assertEquals(0, status.code(), status.err());
+    assertTrue(!Files.exists(dir.resolve("state")), "status only reads: it made no ledger in a state folder nothing ran with");
+    assertTrue(status.err().startsWith("hourglass: note: no run ledger at " + dir.resolve("state").resolve("ledger.mv.db")),
+        status.err());
     String to = new ObjectMapper().readTree(status.out()).get("to").asText();
     Hour before = Hour.of(now.minus(Duration.ofHours(2))).plusHours(-1);
     Hour after = Hour.of(Instant.now().minus(Duration.ofHours(2))).plusHours(-1);
