@@ -5,6 +5,8 @@ import io.hourglass.common.config.HourglassConfig;
 import io.hourglass.common.config.Settings;
 import io.hourglass.common.ledger.JdbcRunLedger;
 import io.hourglass.common.ledger.LedgerSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +30,23 @@ final class Ledgers {
       throw new BadConfigException("hourglass.ledger: " + e.getMessage());
     }
     return JdbcRunLedger.open(ls);
+  }
+
+  /**
+   * The ledger for a command that only reads it ({@code status}, {@code size}): empty when it is the embedded
+   * file and that file does not exist, instead of creating an empty ledger in a mistyped state folder (opening
+   * creates it, and the next run would then keep its history apart from the real one).
+   */
+  static Optional<JdbcRunLedger> openToRead(HourglassConfig config, Settings settings, Map<String, String> env) {
+    if (config.ledger().url().isEmpty() && !Files.exists(embeddedFile(settings))) {
+      return Optional.empty();
+    }
+    return Optional.of(open(config, settings, env));
+  }
+
+  /** Where the embedded ledger's file is (or would be). */
+  static Path embeddedFile(Settings settings) {
+    return Paths.get(settings.stateDir()).resolve(LedgerSettings.EMBEDDED_NAME + ".mv.db");
   }
 
   /**

@@ -141,9 +141,15 @@ final class SizeCommand implements Callable<Integer> {
       }
       return Main.OK;
     }
-    List<Observation> history;
-    try (JdbcRunLedger ledger = Ledgers.open(config, settings, main.env())) {
-      history = IngestSizing.observations(ledger.recentSucceeded(RecordedIngest.JOB, dataset, historyRuns));
+    List<Observation> history = List.of();
+    Optional<JdbcRunLedger> opened = Ledgers.openToRead(config, settings, main.env());
+    if (opened.isEmpty()) {
+      main.err().println("hourglass: note: no run ledger at " + Ledgers.embeddedFile(settings)
+          + " (nothing has run with this state folder): sizing without history");
+    } else {
+      try (JdbcRunLedger ledger = opened.get()) {
+        history = IngestSizing.observations(ledger.recentSucceeded(RecordedIngest.JOB, dataset, historyRuns));
+      }
     }
     SizerInput in = SizerInput.gzip(input.totalBytes(), input.files().size(), input.largestFileBytes());
     SizingDecision d = Sizer.size(in, history, limits);

@@ -3,6 +3,7 @@ package io.hourglass.jobs.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.hourglass.common.config.BadConfigException;
 import io.hourglass.common.config.DatasetSettings;
 import io.hourglass.common.config.Hour;
 import io.hourglass.common.config.HourglassConfig;
@@ -54,18 +55,25 @@ final class StatusCommand implements Callable<Integer> {
     Hour last = (to != null ? to : HourArg.LAST).resolve(ds, now);
     Hour first = from != null ? from.resolve(ds, now) : last.plusHours(-23);
     if (last.compareTo(first) < 0) {
-      throw new io.hourglass.common.config.BadConfigException("--to " + last + " is before --from " + first);
+      throw new BadConfigException("--to " + last + " is before --from " + first);
     }
-    try (JdbcRunLedger ledger = Ledgers.open(config, settings, main.env())) {
-      HourStatus.Report report = HourStatus.of(first, last,
-          ledger.history(RecordedIngest.JOB, dataset, first.start(), last.end()),
-          ledger.leases(RecordedIngest.JOB, dataset, first.start(), last.end()), ds.sla(), now);
-      if (json) {
-        main.out().println(toJson(report));
-      } else {
-        main.out().print(HourStatus.grid(String.format("%s ingest, %s .. %s (UTC), SLA %s after the hour starts",
-            dataset, first, last, ds.sla().toMinutes() + "m"), report));
+    Optional<JdbcRunLedger> opened = Ledgers.openToRead(config, settings, main.env());
+    HourStatus.Report report;
+    if (opened.isEmpty()) {
+      main.err().println("hourglass: note: no run ledger at " + Ledgers.embeddedFile(settings) + ": nothing has run with "
+          + "hourglass.state-dir = " + settings.stateDir() + " (is it the folder the runs use?); every hour shows as never run");
+      report = HourStatus.of(first, last, List.of(), Map.of(), ds.sla(), now);
+    } else {
+      try (JdbcRunLedger ledger = opened.get()) {
+        report = HourStatus.of(first, last, ledger.history(RecordedIngest.JOB, dataset, first.start(), last.end()),
+            ledger.leases(RecordedIngest.JOB, dataset, first.start(), last.end()), ds.sla(), now);
       }
+    }
+    if (json) {
+      main.out().println(toJson(report));
+    } else {
+      main.out().print(HourStatus.grid(String.format("%s ingest, %s .. %s (UTC), SLA %s after the hour starts",
+          dataset, first, last, ds.sla().toMinutes() + "m"), report));
     }
     return Main.OK;
   }

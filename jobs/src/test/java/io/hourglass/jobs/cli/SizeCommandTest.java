@@ -125,6 +125,17 @@ class SizeCommandTest {
   }
 
   @Test
+  void withoutALedgerItSizesFromTheDefaultModelAndCreatesNone() throws IOException {
+    generate();
+    Run r = run("size", "--dataset", "web_events", "--hour", H.toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("0 runs of history"), r.out());
+    assertEquals("hourglass: note: no run ledger at " + dir.resolve("state").resolve("ledger.mv.db")
+        + " (nothing has run with this state folder): sizing without history", r.err().lines().findFirst().orElse(""));
+    assertFalse(Files.exists(dir.resolve("state").resolve("ledger.mv.db")), "size only reads the ledger: a mistyped state folder gets none");
+  }
+
+  @Test
   void observationsComeFromRecordedRunsOldestFirstSkippingIncompleteOnes() {
     var m = new RunMetrics(8, 8_000_000, 2_000_000, 1, 1, 0, 0, 0, 2, 8, "yarn", "v", 1, 120_000, 15_000);
     var none = new RunMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, "v", 1, 5, 0);
@@ -132,7 +143,11 @@ class SizeCommandTest {
         Instant.now(), Instant.now(), m, null);
     var older = new io.hourglass.common.ledger.RunRow("a", new RunKey("ingest", "d", H.plusHours(-1).start()), 1, "succeeded",
         Instant.now(), Instant.now(), none, null);
-    List<Observation> obs = IngestSizing.observations(List.of(newest, older));
+    // An hour of a backfill run four at a time had a quarter of the cores it recorded: left out, not taken as slow.
+    var shared = new io.hourglass.common.ledger.RunRow("c", new RunKey("ingest", "d", H.plusHours(-2).start()), 1, "succeeded",
+        Instant.now(), Instant.now(), new RunMetrics(8, 8_000_000, 2_000_000, 1, 1, 0, 0, 0, 2, 8, "yarn", "v", 1, 480_000, 0)
+            .sharedBy(4), null);
+    List<Observation> obs = IngestSizing.observations(List.of(newest, older, shared));
     // The ledger's wall time is the job's (after the session started): the whole run is 120 s + 15 s of start-up.
     assertEquals(List.of(new Observation(8_000_000, 8, 2_000_000, 2, 4, 135.0, 15.0)), obs);
   }
