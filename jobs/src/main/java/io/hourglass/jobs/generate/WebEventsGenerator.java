@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Paths;
@@ -27,6 +28,7 @@ import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -180,6 +182,40 @@ public final class WebEventsGenerator {
       totalBytes += fs.getFileStatus(object).getLen();
     }
     return run.summary(written, totalBytes);
+  }
+
+  /**
+   * The objects already in an hour's folder (its files, directly under it), as URIs in name order; empty when
+   * the folder does not exist. A generate on top of them would leave them beside its own, and an ingest would
+   * read both.
+   */
+  public List<String> existingObjects(Instant hour, String rawRoot, String stream) throws IOException {
+    checkArguments(hour, rawRoot, stream, 0, 1);
+    Path hourDir = new Path(resolveRoot(rawRoot), stream + "/" + FOLDER.format(hour));
+    FileSystem fs = writableFileSystem(hourDir);
+    List<String> found = new ArrayList<>();
+    try {
+      for (FileStatus s : fs.listStatus(hourDir)) {
+        if (s.isFile()) {
+          found.add(fs.makeQualified(s.getPath()).toString());
+        }
+      }
+    } catch (FileNotFoundException e) {
+      return List.of();
+    }
+    found.sort(null);
+    return found;
+  }
+
+  /** Deletes the given objects (from {@link #existingObjects}). */
+  public void delete(List<String> objects) throws IOException {
+    for (String object : objects) {
+      Path p = new Path(object);
+      FileSystem fs = writableFileSystem(p);
+      if (!fs.delete(p, false) && fs.exists(p)) {
+        throw new IOException("could not delete " + object);
+      }
+    }
   }
 
   private static void checkArguments(Instant hour, String rawRoot, String stream, long records, int files) {
