@@ -12,13 +12,17 @@ import java.io.PushbackInputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
@@ -204,12 +208,23 @@ final class CsvRecordIterator implements Iterator<Row> {
         return "column '" + names[i] + "' appears twice (columns " + before + " and " + (i + 1) + ")";
       }
     }
-    if (!schemaColumns.isEmpty() && Collections.disjoint(seen.keySet(), schemaColumns)) {
+    // Compared without case: a header that differs from the schema only in case is a header, and is told so
+    // field by field (missing_field names the fields found) rather than called a data record.
+    if (!schemaColumns.isEmpty() && Collections.disjoint(lowerCase(seen.keySet()), lowerCase(schemaColumns))) {
       String expected = String.join(",", schemaColumns.subList(0, Math.min(4, schemaColumns.size())))
           + (schemaColumns.size() > 4 ? ",..." : "");
-      return "it names none of the raw schema's fields (" + expected + "); if the files have no header, set input.csv.header = false";
+      return "it names none of the raw schema's fields (" + expected + "); if the files have no header, set "
+          + "datasets.<name>.input.csv.header = false";
     }
     return null;
+  }
+
+  private static Set<String> lowerCase(Collection<String> names) {
+    Set<String> out = new HashSet<>();
+    for (String n : names) {
+      out.add(n.toLowerCase(Locale.ROOT));
+    }
+    return out;
   }
 
   /** Splits one record into its fields: null for an empty unquoted field, "" for {@code ""}. */

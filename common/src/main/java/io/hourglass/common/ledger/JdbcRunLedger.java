@@ -301,13 +301,19 @@ public final class JdbcRunLedger implements AutoCloseable {
     });
   }
 
-  /** The newest {@code limit} succeeded runs of job/dataset, newest start first (the sizer's history). */
+  /**
+   * The newest {@code limit} succeeded runs of job/dataset that had their session to themselves, newest start first
+   * (the sizer's history). A run of a backfill's hours run several at once ({@code concurrent_hours} above 1) had a
+   * share of the cores it recorded and is left out here, so a long backfill does not push the ingest runs out of the
+   * limit; a run recorded before that column (NULL) counts as one of its own.
+   */
   public List<RunRow> recentSucceeded(String job, String dataset, int limit) {
     if (limit < 1) {
       throw new IllegalArgumentException("The number of recent runs must be at least 1, cannot be: " + limit);
     }
     return query("recent succeeded runs of job " + job + ", dataset " + dataset, "SELECT " + COLUMNS
-        + " FROM runs WHERE job = ? AND dataset = ? AND status = ? ORDER BY started_at DESC, hour_start DESC",
+        + " FROM runs WHERE job = ? AND dataset = ? AND status = ? AND (concurrent_hours IS NULL OR concurrent_hours <= 1)"
+        + " ORDER BY started_at DESC, hour_start DESC",
         limit, ps -> {
           ps.setString(1, job);
           ps.setString(2, dataset);

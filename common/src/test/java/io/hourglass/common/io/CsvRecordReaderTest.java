@@ -213,11 +213,14 @@ class CsvRecordReaderTest {
     // A file written without a header under csv.header = true: its first record must not vanish as a header.
     String uri = file("headless.csv", "1,x,y\n2,p,q\n");
     String problem = "the header on line 1 is unusable: it names none of the raw schema's fields (id,a,b); "
-        + "if the files have no header, set input.csv.header = false";
+        + "if the files have no header, set datasets.<name>.input.csv.header = false";
     assertEquals(List.of(malformed(1, "1,x,y", problem), malformed(2, "2,p,q", problem)), read(CSV, uri));
     String partly = file("partly.csv", "id,other\n1,z\n");
     assertEquals(List.of(ok(2, "1,z", Map.of("id", "1", "other", "z"))), read(CSV, partly),
         "one known name is enough: the rest are kept as extra fields");
+    String upper = file("upper.csv", "ID,A\n1,z\n");
+    assertEquals(List.of(ok(2, "1,z", Map.of("ID", "1", "A", "z"))), read(CSV, upper),
+        "a header that differs only in case is a header (the fields' own check names them), not a first record");
   }
 
   @Test

@@ -113,6 +113,8 @@ abstract class RunLedgerContract {
     assertEquals(2, migrations(s).applied().length, "the second migration applied on opening");
     RunMetrics m = ledger.latest("ingest", "web_events", H10).orElseThrow().metrics();
     assertEquals(0, m.concurrentHours(), "recorded before the column: unknown");
+    assertEquals(List.of("old"), ledger.recentSucceeded("ingest", "web_events", 5).stream().map(RunRow::runId).toList(),
+        "a run recorded before the column counts as one of its own");
     assertEquals(1000, m.inputBytes());
   }
 
@@ -431,6 +433,15 @@ abstract class RunLedgerContract {
     assertEquals(METRICS, ledger.recentSucceeded("ingest", "web_events", 1).get(0).metrics());
     assertEquals(List.of(), ledger.recentSucceeded("ingest", "nothing", 5));
     assertThrows(IllegalArgumentException.class, () -> ledger.recentSucceeded("ingest", "web_events", 0));
+
+    // The newest runs, two hours of a backfill run at once, had a share of the cores each: not the sizer's history.
+    Instant h13 = h12.plusSeconds(3600);
+    ledger.succeeded(ledger.claim(new RunKey("ingest", "web_events", h13), "h13-shared", T0.plusSeconds(900)),
+        METRICS.sharedBy(2), T0.plusSeconds(950));
+    ledger.succeeded(ledger.claim(new RunKey("ingest", "web_events", h13.plusSeconds(3600)), "h14-shared",
+        T0.plusSeconds(900)), METRICS.sharedBy(2), T0.plusSeconds(960));
+    assertEquals(List.of("h10-a2"), ledger.recentSucceeded("ingest", "web_events", 1).stream().map(RunRow::runId).toList(),
+        "runs that shared their session are left out before the limit, not after");
   }
 
   // --- failures -----------------------------------------------------------------------------------

@@ -77,8 +77,8 @@ final class GenerateCommand implements Callable<Integer> {
     }
     generator.delete(existing);
     if (!existing.isEmpty()) {
-      main.out().printf("deleted the %d object%s that were in the hour's folder (--replace)%n", existing.size(),
-          existing.size() == 1 ? "" : "s");
+      main.out().printf(existing.size() == 1 ? "deleted the object that was in the hour's folder (--replace)%n"
+          : "deleted the %d objects that were in the hour's folder (--replace)%n", existing.size());
     }
     GeneratedHour g = generate(conf, rawRoot, ds, hour, records, files, dirty, repeats, rejects, seed);
     main.out().printf("generated %s %s: %d lines in %d files (%d bytes), %d valid records, %d duplicates, %d blank lines,"

@@ -185,8 +185,8 @@ public final class WebEventsGenerator {
   }
 
   /**
-   * The objects already in an hour's folder (its files, directly under it), as URIs in name order; empty when
-   * the folder does not exist. A generate on top of them would leave them beside its own, and an ingest would
+   * The objects already in an hour's folder (its files directly under it, but for hidden {@code _*} and {@code .*}
+   * ones, which the ingest skips too), as URIs in name order; empty when the folder does not exist. A generate on top of them would leave them beside its own, and an ingest would
    * read both.
    */
   public List<String> existingObjects(Instant hour, String rawRoot, String stream) throws IOException {
@@ -196,7 +196,8 @@ public final class WebEventsGenerator {
     List<String> found = new ArrayList<>();
     try {
       for (FileStatus s : fs.listStatus(hourDir)) {
-        if (s.isFile()) {
+        String name = s.getPath().getName();
+        if (s.isFile() && !name.startsWith("_") && !name.startsWith(".")) { // hidden, as the ingest's discovery skips them
           found.add(fs.makeQualified(s.getPath()).toString());
         }
       }

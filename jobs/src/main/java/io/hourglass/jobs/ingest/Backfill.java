@@ -165,12 +165,15 @@ public final class Backfill {
       return t;
     });
     AtomicInteger slot = new AtomicInteger();
+    // Recorded with each run so the sizer can leave out hours that shared the session's cores; one hour to run,
+    // or --parallelism 1, shares nothing whatever the option says.
+    int atOnce = Math.max(1, Math.min(options.parallelism(), todo.size()));
     List<Future<?>> futures = new ArrayList<>(); // in the order of todo
     for (Hour h : todo) {
       futures.add(pool.submit(() -> {
         // Each concurrent hour gets an equal share of the executors (FAIR scheduling between pools).
         spark.sparkContext().setLocalProperty("spark.scheduler.pool", "backfill-" + (slot.getAndIncrement() % options.parallelism()));
-        HourOutcome o = runHour(h);
+        HourOutcome o = runHour(h, atOnce);
         outcomes.add(o);
         listener.finished(o);
       }));
@@ -200,9 +203,9 @@ public final class Backfill {
     return sorted;
   }
 
-  private HourOutcome runHour(Hour h) {
+  private HourOutcome runHour(Hour h, int atOnce) {
     Instant t0 = clock.instant();
-    RecordedIngest recorded = new RecordedIngest(ledger, clock, progress, options.parallelism());
+    RecordedIngest recorded = new RecordedIngest(ledger, clock, progress, atOnce);
     for (int attempt = 1; ; attempt++) {
       listener.started(h, attempt);
       try {

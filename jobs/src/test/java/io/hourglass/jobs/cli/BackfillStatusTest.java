@@ -112,7 +112,7 @@ class BackfillStatusTest {
       assertEquals(List.of(2), rows.stream().filter(x -> x.key().hourStart().equals(FROM.start()) && x.attempt() == 1)
           .map(x -> x.metrics().concurrentHours()).toList());
     }
-    Run alone = backfill(FROM, FROM, "--force", "--parallelism", "1");
+    Run alone = backfill(FROM, FROM, "--force"); // --parallelism 2 by default, but one hour shares nothing
     assertEquals(0, alone.code(), alone.out() + alone.err());
     try (JdbcRunLedger ledger = ledger()) {
       assertEquals(1, ledger.latest("ingest", "web_events", FROM.start()).orElseThrow().metrics().concurrentHours());

@@ -246,6 +246,8 @@ class MainTest {
   void generateIntoAnHourThatHoldsObjectsIsRefusedUnlessReplaced() throws IOException {
     String raw = dir.resolve("raw").toString();
     Path folder = dir.resolve("raw/web-events/2026/11/20/10");
+    Files.createDirectories(folder);
+    Files.writeString(folder.resolve("_SUCCESS"), ""); // hidden: the ingest skips it, so generate neither counts nor deletes it
     assertEquals(0, run("generate", "--hour", H.toString(), "--records", "90", "--files", "3", "--raw-root", raw).code());
     Run again = run("generate", "--hour", H.toString(), "--records", "40", "--files", "2", "--raw-root", raw);
     assertEquals(2, again.code(), again.err());
@@ -254,13 +256,13 @@ class MainTest {
     assertTrue(again.err().contains("add --replace to delete them first"), again.err());
     assertEquals(1, again.err().lines().count(), again.err());
     try (var files = Files.list(folder)) {
-      assertEquals(3, files.count(), "a refused generate writes nothing");
+      assertEquals(4, files.count(), "a refused generate writes nothing");
     }
     Run replaced = run("generate", "--hour", H.toString(), "--records", "40", "--files", "2", "--raw-root", raw, "--replace");
     assertEquals(0, replaced.code(), replaced.err());
     assertTrue(replaced.out().startsWith("deleted the 3 objects that were in the hour's folder (--replace)"), replaced.out());
     try (var files = Files.list(folder)) {
-      assertEquals(2, files.count(), "only the new hour's objects are left");
+      assertEquals(3, files.count(), "only the new hour's objects (and the hidden marker) are left");
     }
   }
 
