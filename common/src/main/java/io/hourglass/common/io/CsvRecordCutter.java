@@ -29,8 +29,10 @@ final class CsvRecordCutter {
    * @param total the record's true length in bytes ({@code > kept} when it was over the limit)
    * @param unclosedQuoteLine the line of a quote still open at the end of the object, or 0
    * @param unclosedQuoteField the 1-based field that quote opened, or 0
+   * @param atEnd the end of the stream ended the record, not a line end (a last record without one, or one cut
+   *     short where the stream stopped at damage)
    */
-  record Cut(long line, byte[] bytes, int kept, long total, long unclosedQuoteLine, int unclosedQuoteField) {
+  record Cut(long line, byte[] bytes, int kept, long total, long unclosedQuoteLine, int unclosedQuoteField, boolean atEnd) {
     boolean oversized() {
       return total > kept;
     }
@@ -83,7 +85,7 @@ final class CsvRecordCutter {
           return null;
         }
         boolean open = state == State.QUOTED || state == State.QUOTED_ESCAPE;
-        return cut(start, record, kept, total, last, open ? quoteLine : 0, open ? quoteField : 0);
+        return cut(start, record, kept, total, last, open ? quoteLine : 0, open ? quoteField : 0, true);
       }
       byte b = buf[pos++];
       started = true;
@@ -109,7 +111,7 @@ final class CsvRecordCutter {
       switch (state) {
         case FIELD_START, UNQUOTED, AFTER_QUOTE -> {
           if (b == '\n') {
-            return cut(start, record, kept, total, last, 0, 0);
+            return cut(start, record, kept, total, last, 0, 0, false);
           } else if (b == delimiter) {
             state = State.FIELD_START;
             field++;
@@ -141,12 +143,13 @@ final class CsvRecordCutter {
   }
 
   /** The record without a CR that ends it (CRLF, or a CR at the end of the object). */
-  private static Cut cut(long start, byte[] record, int kept, long total, byte last, long quoteLine, int quoteField) {
+  private static Cut cut(long start, byte[] record, int kept, long total, byte last, long quoteLine, int quoteField,
+      boolean atEnd) {
     if (total > 0 && last == '\r' && quoteLine == 0) {
       total--;
       kept = (int) Math.min(kept, total);
     }
-    return new Cut(start, record, kept, total, quoteLine, quoteField);
+    return new Cut(start, record, kept, total, quoteLine, quoteField, atEnd);
   }
 
   private byte[] grow(byte[] record, int kept) {

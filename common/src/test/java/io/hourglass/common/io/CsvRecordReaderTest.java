@@ -275,10 +275,29 @@ class CsvRecordReaderTest {
     assertEquals(List.of(
         "0 | null | ZipException: named .gz but is not gzip (after 0 lines) | null | null",
         ok(2, "1,x,y", f("1", "x", "y")),
-        malformed(3, "2,\"open\nstill",
-            "the quote that opens field 2 on line 3 is never closed: the record runs to the end of the file"),
+        malformed(3, "2,\"open\nstill", "the record is cut short where the damage ends the object "
+            + "(EOFException: Unexpected end of ZLIB input stream)"),
         "4 | null | EOFException: Unexpected end of ZLIB input stream (after 4 lines) | null | null"),
         rows);
+  }
+
+  @Test
+  void aRecordCutByTheDamageIsNeverTakenForARecordEvenWhenItParses() throws IOException {
+    // The damage falls inside the last field: "3,x,2407" reads as "3,x,2", three fields, a valid-looking record.
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    GZIPOutputStream gz = new GZIPOutputStream(bytes, true);
+    gz.write("id,a,b\n1,x,y\n3,x,2".getBytes(StandardCharsets.UTF_8));
+    gz.flush();
+    String cut = file("cut.csv.gz", bytes.toByteArray());
+    assertEquals(List.of(
+        ok(2, "1,x,y", f("1", "x", "y")),
+        malformed(3, "3,x,2", "the record is cut short where the damage ends the object "
+            + "(EOFException: Unexpected end of ZLIB input stream)"),
+        "3 | null | EOFException: Unexpected end of ZLIB input stream (after 3 lines) | null | null"),
+        read(CSV, cut));
+    // A whole object whose last record has no line end is not damaged: that record is a record.
+    String whole = file("whole.csv", "id,a,b\n1,x,y\n3,x,2407");
+    assertEquals(List.of(ok(2, "1,x,y", f("1", "x", "y")), ok(3, "3,x,2407", f("3", "x", "2407"))), read(CSV, whole));
   }
 
   @Test
