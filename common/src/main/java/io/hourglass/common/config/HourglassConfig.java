@@ -24,6 +24,9 @@ import org.apache.commons.text.similarity.LevenshteinDistance;
  * Every problem surfaces as a one-line {@link BadConfigException} naming the key and the value.
  */
 public final class HourglassConfig {
+  private static final java.util.regex.Pattern BARE_NUMBER = java.util.regex.Pattern.compile("\\s*[-+]?[0-9.]+\\s*");
+  private static final String UNIT_NEEDED = "give a unit, e.g. 6h, 90m, 30s (a bare number would be read as milliseconds)";
+
   private static final String ROOT = "hourglass";
   /** The shipped dataset whose keys every dataset's settings must be among. */
   private static final String TEMPLATE_DATASET = "web_events";
@@ -55,6 +58,7 @@ public final class HourglassConfig {
       }
       Config user = parse(() -> ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)),
           "--conf " + file);
+      checkOutsideRoot(user, "--conf " + file, shipped);
       checkKnown(user, "--conf " + file, shipped, datasetTemplate);
       layered = layered.withFallback(user);
     }
@@ -98,7 +102,7 @@ public final class HourglassConfig {
   public record LedgerConfig(String url, String user, String passwordEnv, Duration lease) {}
 
   public LedgerConfig ledger() {
-    Duration lease = get("hourglass.ledger.lease", config::getDuration);
+    Duration lease = durationOf("hourglass.ledger.lease");
     if (lease.toMillis() < 1000) {
       throw BadConfigException.of("hourglass.ledger.lease", lease, "must be at least 1s");
     }
@@ -132,13 +136,13 @@ public final class HourglassConfig {
         get(p + ".schema.raw", config::getString),
         get(p + ".schema.table", config::getString),
         enumOf(p + ".input.on-corrupt-file", CorruptFilePolicy.class),
-        get(p + ".window.late", config::getDuration),
-        get(p + ".window.future", config::getDuration),
+        durationOf(p + ".window.late"),
+        durationOf(p + ".window.future"),
         enumOf(p + ".pii.email", PiiMode.class),
         get(p + ".pii.hmac-key-env", config::getString),
         get(p + ".max-reject-rate", config::getDouble),
-        get(p + ".sla", config::getDuration),
-        get(p + ".settle", config::getDuration),
+        durationOf(p + ".sla"),
+        durationOf(p + ".settle"),
         enumOf(p + ".input.parser", InputParser.class),
         enumOf(p + ".input.format", InputFormat.class),
         csvOptions(p + ".input."),
@@ -164,7 +168,7 @@ public final class HourglassConfig {
 
   /** A duration a job reads itself; missing or not a duration is a bad setting. */
   public Duration durationSetting(String key) {
-    return get(key, config::getDuration);
+    return durationOf(key);
   }
 
   /** A string a job reads itself; missing is a bad setting. */
@@ -181,6 +185,20 @@ public final class HourglassConfig {
       Object value = config.hasPathOrNull(key) && !config.getIsNull(key) ? config.getValue(key).unwrapped() : null;
       throw BadConfigException.of(key, value, oneLine(e.getMessage()));
     }
+  }
+
+  /**
+   * A duration setting. A bare number is refused: HOCON reads it as milliseconds, so {@code window.late = 6} meant as
+   * six hours would silently be a 6 ms window.
+   */
+  private Duration durationOf(String key) {
+    if (config.hasPath(key)) {
+      Object value = config.getValue(key).unwrapped();
+      if (value instanceof Number || (value instanceof String text && BARE_NUMBER.matcher(text).matches())) {
+        throw BadConfigException.of(key, String.valueOf(value), UNIT_NEEDED);
+      }
+    }
+    return get(key, config::getDuration);
   }
 
   private <E extends Enum<E>> E enumOf(String key, Class<E> type) {
@@ -227,6 +245,25 @@ public final class HourglassConfig {
         throw new BadConfigException(origin + ": " + key + " is not a setting" + didYouMean(rest, against, prefix)
             + " (the settings and their defaults: README, Configuration)");
       }
+    }
+  }
+
+  /**
+   * A {@code --conf} file's keys outside {@code hourglass} are not read. One that names a setting ({@code warehouse
+   * = ...}, as {@code --set} takes it without the prefix) is a setting left out of the block, and a file that sets
+   * nothing under {@code hourglass} changes nothing: both are refused rather than run against the defaults.
+   */
+  private static void checkOutsideRoot(Config user, String origin, Config shipped) {
+    Config known = shipped.getConfig(ROOT);
+    for (String top : user.root().keySet()) {
+      if (!top.equals(ROOT) && known.hasPathOrNull(ConfigUtil.joinPath(top))) {
+        throw new BadConfigException(origin + ": '" + top + "' is outside the hourglass block and would not be read;"
+            + " write it as hourglass." + top + " (or inside hourglass { ... })");
+      }
+    }
+    if (!user.hasPath(ROOT)) {
+      throw new BadConfigException(origin + ": sets nothing under hourglass, so it would change nothing; settings go"
+          + " under hourglass { ... } (e.g. hourglass.warehouse = \"s3a://...\")");
     }
   }
 
@@ -277,6 +314,9 @@ public final class HourglassConfig {
 
   /** Parses a HOCON duration such as {@code 6h} or {@code 10m}, naming {@code key} when it is bad. */
   public static Duration duration(String key, String text) {
+    if (text != null && BARE_NUMBER.matcher(text).matches()) {
+      throw BadConfigException.of(key, text, UNIT_NEEDED);
+    }
     try {
       return ConfigFactory.parseMap(Map.of("d", text)).getDuration("d");
     } catch (ConfigException e) {

@@ -203,6 +203,34 @@ class HourglassConfigTest {
   }
 
   @Test
+  void aConfFileSettingOutsideTheHourglassBlockIsRefusedNotIgnored() throws IOException {
+    Path flat = hocon("flat.conf", "warehouse = \"/tmp/elsewhere\"\n");
+    BadConfigException e = assertThrows(BadConfigException.class,
+        () -> HourglassConfig.load(Optional.of("web_events"), Optional.of(flat), List.of()));
+    assertEquals("--conf " + flat + ": 'warehouse' is outside the hourglass block and would not be read; write it as"
+        + " hourglass.warehouse (or inside hourglass { ... })", e.getMessage());
+    Path nothing = hocon("nothing.conf", "helper = 1\n");
+    e = assertThrows(BadConfigException.class, () -> HourglassConfig.load(Optional.of("web_events"), Optional.of(nothing), List.of()));
+    assertTrue(e.getMessage().startsWith("--conf " + nothing + ": sets nothing under hourglass"), e.getMessage());
+    // A helper outside the block, used by a substitution, is fine.
+    Path helper = hocon("helper.conf", "bucket = \"s3a://b\"\nhourglass.warehouse = ${bucket}\"/wh\"\n");
+    assertEquals("s3a://b/wh", HourglassConfig.load(Optional.of("web_events"), Optional.of(helper), List.of()).settings().warehouse());
+  }
+
+  @Test
+  void aDurationWithoutAUnitIsBadNotMilliseconds() throws IOException {
+    // HOCON reads a bare number as milliseconds: late = 6 meant as hours would be a 6 ms window.
+    assertBad(() -> load("datasets.web_events.window.late=6").dataset("web_events"), WEB + "window.late", "give a unit");
+    assertBad(() -> load("datasets.web_events.settle=15").dataset("web_events"), WEB + "settle", "'15'");
+    assertBad(() -> load("sizer.deadline=60").durationSetting("hourglass.sizer.deadline"), "hourglass.sizer.deadline", "'60'");
+    Path conf = hocon("bare.conf", "hourglass.ledger.lease = 30\n");
+    assertBad(() -> HourglassConfig.load(Optional.of("web_events"), Optional.of(conf), List.of()).ledger(),
+        "hourglass.ledger.lease", "'30'");
+    assertBad(() -> HourglassConfig.duration("--deadline", "60"), "--deadline", "(a bare number would be read as milliseconds)");
+    assertEquals(Duration.ofHours(6), load("datasets.web_events.window.late=6h").dataset("web_events").late());
+  }
+
+  @Test
   void unknownCorruptFilePolicyAndPiiModeAreBad() {
     assertBad(() -> load("datasets.web_events.input.on-corrupt-file=ignore").dataset("web_events"),
         WEB + "input.on-corrupt-file", "'ignore'");

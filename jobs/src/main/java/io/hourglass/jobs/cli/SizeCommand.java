@@ -105,6 +105,10 @@ final class SizeCommand implements Callable<Integer> {
     }
     String s = "hourglass.sizer.";
     Duration limit = deadline != null ? HourglassConfig.duration("--deadline", deadline) : config.durationSetting(s + "deadline");
+    if (limit.isNegative() || limit.isZero()) {
+      throw BadConfigException.of(deadline != null ? "--deadline" : s + "deadline",
+          deadline != null ? deadline : io.hourglass.common.config.DurationText.of(limit), "must be more than 0");
+    }
     SizerLimits limits;
     try {
       limits = SizerLimits.of(config.intSetting(s + "min-executors"), config.intSetting(s + "max-executors"),

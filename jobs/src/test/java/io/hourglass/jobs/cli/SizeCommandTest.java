@@ -166,7 +166,13 @@ class SizeCommandTest {
     assertEquals(2, ledger.code(), ledger.err());
     assertTrue(ledger.err().startsWith("hourglass: no JDBC driver on the classpath accepts the ledger URL"), ledger.err());
     assertEquals(1, ledger.err().lines().count(), ledger.err());
-    assertFalse(ledger.err().contains("pw12345"), ledger.err());
+    assertFalse(ledger.err().contains("pw12345"), ledger.err());    Run zero = run("size", "--dataset", "web_events", "--hour", H.toString(), "--deadline", "0s");
+    assertEquals(2, zero.code(), zero.err());
+    assertEquals("hourglass: --deadline = '0s': must be more than 0\n", zero.err());
+    Run bare = run("size", "--dataset", "web_events", "--hour", H.toString(), "--deadline", "60");
+    assertEquals(2, bare.code(), bare.err());
+    assertEquals("hourglass: --deadline = '60': give a unit, e.g. 6h, 90m, 30s (a bare number would be read as milliseconds)\n",
+        bare.err());
   }
 
   @Test
