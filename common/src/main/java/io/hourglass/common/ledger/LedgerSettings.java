@@ -23,11 +23,19 @@ public record LedgerSettings(String url, String user, String password, Duration 
   public static final String EMBEDDED_NAME = "ledger";
 
   private static final int MIN_MASKED_PASSWORD = 4;
+  private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("^jdbc:[^/]*//[^/@?;]*@");
 
   public LedgerSettings {
     if (url == null || !url.startsWith("jdbc:")) {
       throw new IllegalArgumentException("The ledger URL must be a JDBC URL (jdbc:postgresql://... or "
           + "jdbc:h2:file:...), cannot be: " + (url == null ? null : "'" + redact(url, password) + "'"));
+    }
+    if (USER_INFO.matcher(url).find()) {
+      // JDBC drivers do not take user:password@ (PostgreSQL's logs "invalid port number: <password>@host" on stderr
+      // before it refuses the URL): refused here, before any driver sees it.
+      throw new IllegalArgumentException("The ledger URL must not hold user:password@ (set hourglass.ledger.user, and"
+          + " the password in the environment variable named by hourglass.ledger.password-env), cannot be: '"
+          + redact(url, password) + "'");
     }
     Objects.requireNonNull(lease, "lease");
     if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
