@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code hourglass backfill ingest --dataset D --from H1 --to H2 [--parallelism N] [--force]}. */
-@Command(name = "backfill", mixinStandardHelpOptions = true, description = "Re-run a job over a range of hours.",
+@Command(name = "backfill", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Re-run a job over a range of hours.",
     subcommands = BackfillCommand.Ingest.class)
 final class BackfillCommand implements Callable<Integer> {
   @ParentCommand
@@ -37,7 +37,7 @@ final class BackfillCommand implements Callable<Integer> {
     return Main.BAD_USAGE;
   }
 
-  @Command(name = "ingest", mixinStandardHelpOptions = true,
+  @Command(name = "ingest", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
       description = "Ingest every hour from --from to --to (both included), resumable: hours that already succeeded"
           + " with this code and schema version are skipped unless --force.")
   static final class Ingest implements Callable<Integer> {

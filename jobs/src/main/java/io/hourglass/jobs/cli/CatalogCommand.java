@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code hourglass catalog sync --dataset D [--dry-run]}: the catalog's partitions made equal to storage. */
-@Command(name = "catalog", mixinStandardHelpOptions = true, description = "Catalog (Hive metastore / Glue Data Catalog) tools.",
+@Command(name = "catalog", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Catalog (Hive metastore / Glue Data Catalog) tools.",
     subcommands = CatalogCommand.Sync.class)
 final class CatalogCommand implements Callable<Integer> {
   @ParentCommand
@@ -30,7 +30,7 @@ final class CatalogCommand implements Callable<Integer> {
     return Main.BAD_USAGE;
   }
 
-  @Command(name = "sync", mixinStandardHelpOptions = true,
+  @Command(name = "sync", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
       description = "Compare storage partitions with catalog partitions both ways (missing, extra, wrong location) and fix them.")
   static final class Sync implements Callable<Integer> {
     @ParentCommand

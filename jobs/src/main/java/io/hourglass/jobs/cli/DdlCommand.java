@@ -25,7 +25,7 @@ import picocli.CommandLine.TypeConversionException;
  * {@code hourglass ddl --dataset D --dialect athena|redshift|hive}: prints the dataset table's
  * {@code CREATE EXTERNAL TABLE} statement, and nothing else, on stdout. Reads no data and starts no Spark.
  */
-@Command(name = "ddl", mixinStandardHelpOptions = true,
+@Command(name = "ddl", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Print CREATE EXTERNAL TABLE for the dataset's table (from its schemas/*.avsc contract).")
 final class DdlCommand implements Callable<Integer> {
   @ParentCommand
@@ -42,7 +42,8 @@ final class DdlCommand implements Callable<Integer> {
   Ddl.Dialect dialect;
 
   @Option(names = "--database", paramLabel = "NAME",
-      description = "Database to create the table in (default hourglass; for redshift the external schema, default spectrum).")
+      description = "Database to create the table in (default: hourglass.catalog.database, where ingest registers the table;"
+          + " for redshift the external schema, default spectrum).")
   String database;
 
   @Option(names = "--partition-projection",
@@ -64,7 +65,9 @@ final class DdlCommand implements Callable<Integer> {
     }
     HourglassConfig config = common.load(Optional.of(dataset));
     DatasetSettings ds = config.dataset(dataset);
-    String db = database != null ? database : dialect == Ddl.Dialect.REDSHIFT ? "spectrum" : "hourglass";
+    // Hive and Athena name the catalog's database, where ingest and catalog sync register the table (a DDL for
+    // another database would make a second table nothing keeps up to date); Redshift's external schema is its own.
+    String db = database != null ? database : dialect == Ddl.Dialect.REDSHIFT ? "spectrum" : config.settings().catalog().database();
     // The events table is the only table layout there is; its partition columns live with the ingest job.
     Ddl.Table table = new Ddl.Table(db, ds.table(), TableSchema.load(ds.tableSchema()), WebEventColumns.PARTITIONS,
         ds.format(), Locations.join(config.settings().warehouse(), ds.table()));

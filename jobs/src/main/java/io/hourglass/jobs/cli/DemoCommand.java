@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code hourglass demo}: a dirty sample hour through the real pipeline, on local files, explained. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Generate a dirty sample hour, ingest it with the real job, and show what came out and where.")
 final class DemoCommand implements Callable<Integer> {
   static final Hour DEMO_HOUR = Hour.parse("2026-11-20T10");
@@ -76,8 +76,14 @@ final class DemoCommand implements Callable<Integer> {
       throw new BadConfigException("demo writes only under --dir (its raw data, warehouse and ledger there) and takes no"
           + " --raw-root or --warehouse; 'generate' and 'ingest' take them");
     }
+    for (String set : common.sets) {
+      String key = set.substring(0, Math.max(0, set.indexOf('='))).trim().replaceFirst("^hourglass\\.", "");
+      if (key.equals("raw-root") || key.equals("warehouse") || key.equals("state-dir")) {
+        throw new BadConfigException("demo writes only under --dir (its raw data, warehouse and ledger there) and takes"
+            + " no --set " + key + "; 'generate' and 'ingest' take it");
+      }
+    }
     requireDemoRaw(raw);
-    deleteRecursively(raw);
     common.sets.add(0, "hourglass.datasets.web_events.format=" + format);
     common.sets.add(0, "hourglass.state-dir=" + base.resolve("state"));
     // The sample hour is deliberately ~10% dirt; the production default (5%) would fail it, as it should.
@@ -88,6 +94,7 @@ final class DemoCommand implements Callable<Integer> {
     Settings settings = config.settings();
     DatasetSettings ds = config.dataset("web_events");
     IngestCommand.requireDelta(ds);
+    deleteRecursively(raw);
 
     Map<String, String> env = new HashMap<>(main.env());
     if (ds.email() == io.hourglass.common.config.PiiMode.HASH && env.get(ds.hmacKeyEnv()) == null) {

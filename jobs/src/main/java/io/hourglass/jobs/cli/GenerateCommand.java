@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code hourglass generate}: deterministic Firehose-layout sample data for one hour. */
-@Command(name = "generate", mixinStandardHelpOptions = true,
+@Command(name = "generate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Write a deterministic sample hour of web_events in the Firehose layout (gzipped JSON lines).")
 final class GenerateCommand implements Callable<Integer> {
   @ParentCommand

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code hourglass ingest --dataset D --hour YYYY-MM-DDTHH}: one arrival hour, replaced exactly. */
-@Command(name = "ingest", mixinStandardHelpOptions = true,
+@Command(name = "ingest", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Ingest one arrival hour of raw logs into the dataset's table (re-runs replace the hour exactly).")
 final class IngestCommand implements Callable<Integer> {
   @ParentCommand

@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
  * measures the hour's input from its listing (no data read, no Spark), fits the runtime model on the
  * dataset's run history from the ledger, and prints the smallest size that meets the deadline.
  */
-@Command(name = "size", mixinStandardHelpOptions = true,
+@Command(name = "size", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Executors (or Glue workers) for an hour's run to meet its deadline, from its input size and run history.")
 final class SizeCommand implements Callable<Integer> {
   enum Target { SPARK_SUBMIT, EMR, GLUE }
@@ -96,7 +96,11 @@ final class SizeCommand implements Callable<Integer> {
     HourglassConfig config = common.load(Optional.of(dataset));
     Settings settings = config.settings();
     DatasetSettings ds = config.dataset(dataset);
-    hour = hourArg.resolve(ds, Instant.now());
+    Instant now = Instant.now();
+    hour = hourArg.resolve(ds, now);
+    // Sized before it has settled, an hour would be sized on part of its input (or, in the future, called empty):
+    // refused as the ingest of it would be.
+    ds.requireSettled("--hour", hour, now);
     if (png != null) {
       File folder = png.getAbsoluteFile().getParentFile();
       if (folder == null || !folder.isDirectory() || !folder.canWrite()) {
@@ -213,7 +217,9 @@ final class SizeCommand implements Callable<Integer> {
         }
         for (String set : common.sets) { // a job parameter a setting: Glue's parameters are a map, one --set at most
           int eq = set.indexOf('=');
-          glueArgs.put("--" + set.substring(0, eq).trim(), Secrets.redactUrl(set.substring(eq + 1).trim()));
+          String key = set.substring(0, eq).trim();
+          // The job takes a dotted parameter as a setting; a top-level key (state-dir) gets its prefix to have a dot.
+          glueArgs.put("--" + (key.contains(".") ? key : "hourglass." + key), Secrets.redactUrl(set.substring(eq + 1).trim()));
         }
         out.println(r.glueStartJobRunJson("hourglass-ingest", workerType, glueArgs));
       }

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code hourglass status --dataset D [--from H --to H] [--json]}: what ran, what is missing, how fresh. */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "A grid of days x hours from the run ledger (OK / FAILED / RUNNING / EMPTY / MISSING, late marks) and freshness.")
 final class StatusCommand implements Callable<Integer> {
   @ParentCommand

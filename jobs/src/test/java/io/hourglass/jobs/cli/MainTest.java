@@ -90,6 +90,16 @@ class MainTest {
         assertTrue(r.out().contains("Usage: hourglass"), args + ": " + r.out());
         assertEquals("", r.err(), args.toString());
       }
+      for (List<String> command : commands) { // every command that offers -V answers it
+        if (command.contains("help")) {
+          continue; // picocli's help command: "help --version" is help about a command named --version
+        }
+        List<String> args = new ArrayList<>(command);
+        args.add("--version");
+        Run r = run(args.toArray(String[]::new));
+        assertEquals(0, r.code(), args + ": " + r.err());
+        assertTrue(r.out().startsWith("hourglass "), args + " printed '" + r.out() + "'");
+      }
     } finally {
       System.setErr(stderr);
     }
@@ -182,9 +192,10 @@ class MainTest {
     assertEquals(0, status.code(), status.err());
     assertTrue(status.out().trim().startsWith("{"), "--json true gives JSON: " + status.out());
     Run text = run("--JOB_NAME", "x", "--command", "status", "--dataset", "web_events", "--json", "false",
-        "--set", "state-dir=" + dir.resolve("state"));
+        "--hourglass.state-dir", dir.resolve("state").toString()); // as size --target glue writes a top-level setting
     assertEquals(0, text.code(), text.err());
     assertFalse(text.out().trim().startsWith("{"), "--json false gives the grid: " + text.out());
+    assertFalse(text.err().contains("no run ledger"), "--hourglass.state-dir was taken as the setting: " + text.err());
 
     Run noCommand = run("--JOB_NAME", "x", "--dataset", "web_events");
     assertEquals(2, noCommand.code());
@@ -267,6 +278,20 @@ class MainTest {
   }
 
   @Test
+  void ddlNamesTheCatalogsDatabaseUnlessToldOtherwise() {
+    Run hive = run("ddl", "--dataset", "web_events", "--dialect", "hive", "--set", "catalog.database=analytics");
+    assertEquals(0, hive.code(), hive.err());
+    assertTrue(hive.out().contains("CREATE EXTERNAL TABLE IF NOT EXISTS `analytics`.`events`")
+        || hive.out().contains("`analytics`.`events`"), hive.out());
+    Run named = run("ddl", "--dataset", "web_events", "--dialect", "hive", "--database", "other");
+    assertTrue(named.out().contains("`other`.`events`"), named.out());
+    Run redshift = run("ddl", "--dataset", "web_events", "--dialect", "redshift", "--set", "catalog.database=analytics",
+        "--warehouse", "s3a://bucket/wh");
+    assertEquals(0, redshift.code(), redshift.err());
+    assertTrue(redshift.out().contains("\"spectrum\".\"events\""), "Redshift's external schema is its own: " + redshift.out());
+  }
+
+  @Test
   void demoRunsEndToEndAndExplainsItself() {
     Run r = run(Map.of(), "demo", "--dir", dir.resolve("demo").toString(), "--records", "3000");
     assertEquals(0, r.code(), r.err());
@@ -285,6 +310,10 @@ class MainTest {
     Run roots = run("demo", "--dir", dir.resolve("demo").toString(), "--raw-root", dir.resolve("raw").toString());
     assertEquals(2, roots.code(), roots.err());
     assertTrue(roots.err().contains("takes no --raw-root or --warehouse"), roots.err());
+    Run state = run("demo", "--dir", dir.resolve("demo").toString(), "--set", "hourglass.state-dir=" + dir.resolve("elsewhere"));
+    assertEquals(2, state.code(), state.err());
+    assertTrue(state.err().contains("takes no --set state-dir"), state.err());
+    assertFalse(Files.exists(dir.resolve("elsewhere")) || Files.exists(dir.resolve("demo")), "nothing written");
 
     // --dir data: where local runs keep their real raw data by default. The demo deletes <dir>/raw first: refused.
     Path real = dir.resolve("data/raw/web-events/2026/11/20/09/web-events-1.gz");

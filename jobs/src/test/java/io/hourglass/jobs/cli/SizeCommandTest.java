@@ -98,6 +98,9 @@ class SizeCommandTest {
     assertEquals(0, glue.code(), glue.err());
     assertTrue(glue.out().contains("\"WorkerType\"") && glue.out().contains("\"NumberOfWorkers\""), glue.out());
     assertTrue(glue.out().contains("\"--raw-root\"") && glue.out().contains("\"--warehouse\""), "the roots go to the job: " + glue.out());
+    // A top-level setting goes with its prefix: the job takes only a dotted parameter as a setting.
+    assertTrue(glue.out().contains("\"--hourglass.state-dir\""), glue.out());
+    assertFalse(glue.out().contains("\"--state-dir\""), glue.out());
 
     // The settings sized with go to the job too: on Glue each as a parameter of its own, on EMR as --set.
     Run dropGlue = run("size", "--dataset", "web_events", "--hour", H.toString(), "--target", "glue",
@@ -169,6 +172,10 @@ class SizeCommandTest {
     assertFalse(ledger.err().contains("pw12345"), ledger.err());    Run zero = run("size", "--dataset", "web_events", "--hour", H.toString(), "--deadline", "0s");
     assertEquals(2, zero.code(), zero.err());
     assertEquals("hourglass: --deadline = '0s': must be more than 0\n", zero.err());
+    Run future = run("size", "--dataset", "web_events", "--hour", "2099-01-01T00");
+    assertEquals(2, future.code(), future.out() + future.err());
+    assertTrue(future.err().startsWith("hourglass: --hour 2099-01-01T00 has not settled"), future.err());
+    assertEquals("", future.out(), "nothing sized, nothing called empty");
     Run bare = run("size", "--dataset", "web_events", "--hour", H.toString(), "--deadline", "60");
     assertEquals(2, bare.code(), bare.err());
     assertEquals("hourglass: --deadline = '60': give a unit, e.g. 6h, 90m, 30s (a bare number would be read as milliseconds)\n",
