@@ -48,6 +48,27 @@ public final class HiveCatalog {
     return spark.catalog().tableExists(database, table);
   }
 
+  /** A table as the catalog holds it: its storage format (parquet, avro, delta, or what else it says) and location. */
+  public record TableInfo(String format, String location) {}
+
+  /** The table's format and location, or empty when the catalog has no such table. */
+  public java.util.Optional<TableInfo> describe(String table) {
+    if (!tableExists(table)) {
+      return java.util.Optional.empty();
+    }
+    org.apache.spark.sql.catalyst.catalog.CatalogTable t = spark.sharedState().externalCatalog().getTable(database, table);
+    String provider = t.provider().isDefined() ? t.provider().get().toLowerCase(java.util.Locale.ROOT) : "";
+    String storage = (t.storage().serde().isDefined() ? t.storage().serde().get() : "") + " "
+        + (t.storage().inputFormat().isDefined() ? t.storage().inputFormat().get() : "");
+    String lower = storage.toLowerCase(java.util.Locale.ROOT);
+    String format = provider.equals("delta") ? "delta"
+        : lower.contains("parquet") || provider.equals("parquet") ? "parquet"
+        : lower.contains("avro") || provider.equals("avro") ? "avro"
+        : provider.isEmpty() ? storage.trim() : provider;
+    String location = t.storage().locationUri().isDefined() ? t.storage().locationUri().get().toString() : "";
+    return java.util.Optional.of(new TableInfo(format, location));
+  }
+
   /** Creates the database if missing and runs {@code createTableSql} if the table is missing. */
   public void ensureTable(String table, String createTableSql) {
     spark.sql("CREATE DATABASE IF NOT EXISTS `" + database + "`");

@@ -67,8 +67,35 @@ public final class TableCatalog {
     return new Plan(List.copyOf(missing), extra.stream().sorted(byDir).toList(), List.copyOf(wrong));
   }
 
+  /**
+   * Refuses a catalog table that exists with another format or location than the dataset's: an hour written in a
+   * new format (or to a new warehouse) beside the table's others would leave a table no query can read whole, and
+   * {@code CREATE TABLE IF NOT EXISTS} would keep the old definition without a word. Checked before an hour is
+   * written and before a sync.
+   */
+  public void requireMatches(TableDef table) {
+    catalog.describe(table.name()).ifPresent(existing -> {
+      String wanted = table.format().name().toLowerCase(java.util.Locale.ROOT);
+      boolean sameFormat = existing.format().equals(wanted);
+      boolean sameLocation = sameLocation(existing.location(), table.root());
+      if (!sameFormat || !sameLocation) {
+        throw new io.hourglass.common.config.BadConfigException(String.format("the catalog table %s.%s is %s at %s, but"
+                + " the dataset writes %s at %s: hours of both would make a table no query reads whole; set the dataset"
+                + " back, or move the table (rewrite its hours in the new %s, then drop the catalog table; its data stays)",
+            catalog.database(), table.name(), existing.format(), existing.location(), wanted, table.root(),
+            sameFormat ? "location" : "format"));
+      }
+    });
+  }
+
+  /** The same place as {@link HiveCatalog#sameLocation} has it, s3, s3n and s3a naming the same bucket too. */
+  public static boolean sameLocation(String a, String b) {
+    return HiveCatalog.sameLocation(a.replaceFirst("^s3[an]?:", "s3:"), b.replaceFirst("^s3[an]?:", "s3:"));
+  }
+
   /** Creates the database and table if missing. */
   public void ensureTable(TableDef table) {
+    requireMatches(table);
     if (table.format() == TableFormat.DELTA) {
       catalog.ensureDeltaTable(table.name(), table.root());
       return;
@@ -100,11 +127,13 @@ public final class TableCatalog {
   /** Reconciles the whole table; with {@code dryRun} only computes the plan. */
   public Plan sync(TableDef table, boolean dryRun) {
     if (table.format() == TableFormat.DELTA) {
+      requireMatches(table);
       if (!dryRun) {
         ensureTable(table);
       }
       return new Plan(List.of(), List.of(), List.of());
     }
+    requireMatches(table);
     boolean exists = catalog.tableExists(table.name());
     List<Partition> registered = exists ? catalog.partitions(table.name()) : List.of();
     Plan plan = plan(storage(table, null), registered);

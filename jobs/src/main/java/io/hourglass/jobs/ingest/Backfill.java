@@ -112,7 +112,14 @@ public final class Backfill {
    * (Firehose's late deliveries) are taken in; objects gone from it (a retention rule) never make it run, as that would
    * replace the hour with less than it holds, and are told instead.
    */
-  private boolean runAgainFor(Hour h, InputDrift drift) {
+  private boolean runAgainFor(Hour h, IngestJob.Published published) {
+    InputDrift drift = published.drift();
+    if (published.format() != null && !published.format().equals(job.formatName())) {
+      // The dataset's format changed since: the hour is rewritten in the new one, or the table would hold both.
+      progress.accept(String.format("%s: written as %s, the dataset now writes %s; running it again", h, published.format(),
+          job.formatName()));
+      return true;
+    }
     if (drift.unchanged()) {
       return false;
     }
@@ -150,7 +157,7 @@ public final class Backfill {
       progress.accept("comparing the folders of " + done.size() + " hours done before with what their runs read");
     }
     for (Hour h : done) {
-      if (runAgainFor(h, job.driftSincePublished(h))) {
+      if (runAgainFor(h, job.sincePublished(h))) {
         todo.add(h);
       } else {
         outcomes.add(new HourOutcome(h, State.SKIPPED, 0, null, Duration.ZERO));

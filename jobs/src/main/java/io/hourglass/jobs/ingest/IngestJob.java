@@ -168,9 +168,26 @@ public final class IngestJob {
 
   /** How hour {@code hour}'s raw folder now differs from what its published run read (one listing, one manifest read). */
   public InputDrift driftSincePublished(Hour hour) {
+    return sincePublished(hour).drift();
+  }
+
+  /**
+   * What a backfill compares for an hour done before: its folder against its published run's input, and the
+   * format that run wrote (null without a manifest).
+   */
+  public record Published(InputDrift drift, String format) {}
+
+  /** The hour's folder and its manifest, read once. */
+  public Published sincePublished(Hour hour) {
     var conf = spark.sparkContext().hadoopConfiguration();
     HourInput now = new HourDiscovery(conf).discover(settings.rawRoot(), dataset.stream(), hour);
-    return InputDrift.of(now, new ManifestStore(conf).read(tableRoot(), hour));
+    Optional<RunManifest> manifest = new ManifestStore(conf).read(tableRoot(), hour);
+    return new Published(InputDrift.of(now, manifest), manifest.map(m -> m.output().format()).orElse(null));
+  }
+
+  /** The table format this job writes, as a manifest names it ({@code parquet}, {@code avro}, {@code delta}). */
+  public String formatName() {
+    return dataset.format().sparkFormat();
   }
 
   public Result run(Hour hour) {
@@ -200,6 +217,11 @@ public final class IngestJob {
       progress.accept("no input in " + input.folder() + (input.exists() ? " (folder is empty)" : " (no such folder)")
           + "; nothing written, existing output left as it is");
       return new Result(hour, input, Optional.empty(), Optional.empty());
+    }
+    if (settings.catalog().enabled()) {
+      // Before anything is written: a catalog table of another format or place would be refused after the write,
+      // with the hour already published beside the table's others.
+      new TableCatalog(spark, settings.catalog().database()).requireMatches(tableDef());
     }
     progress.accept(String.format("reading %d files, %s, from %s", input.files().size(), bytes(input.totalBytes()), input.folder()));
 

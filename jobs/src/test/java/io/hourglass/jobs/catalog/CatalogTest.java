@@ -4,8 +4,10 @@ import static io.hourglass.common.testing.DataFrameAssert.assertSmallDatasetEqua
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hourglass.common.config.BadConfigException;
 import io.hourglass.common.config.Hour;
 import io.hourglass.common.config.HourglassConfig;
 import io.hourglass.common.config.TableFormat;
@@ -57,6 +59,38 @@ class CatalogTest {
     return new IngestJob(spark, c.settings(), c.dataset("web_events"), Optional.of(KEY), line -> { });
   }
 
+  private IngestJob sameDatabase(TableFormat format, String warehouse) {
+    HourglassConfig c = HourglassConfig.load(Optional.of("web_events"), Optional.empty(), List.of(
+        "raw-root=" + dir.resolve("raw"), "warehouse=" + dir.resolve(warehouse), "catalog.enabled=true",
+        "catalog.database=" + database, "datasets.web_events.format=" + format.sparkFormat(),
+        "datasets.web_events.max-reject-rate=0.5"));
+    return new IngestJob(spark, c.settings(), c.dataset("web_events"), Optional.of(KEY), line -> { });
+  }
+
+  @Test
+  void aCatalogTableOfAnotherFormatOrPlaceIsRefusedBeforeAnythingIsWritten() throws IOException {
+    generate(H, 1);
+    generate(H.plusHours(1), 2);
+    job(TableFormat.PARQUET).run(H);
+    BadConfigException format = assertThrows(BadConfigException.class,
+        () -> sameDatabase(TableFormat.AVRO, "wh").run(H.plusHours(1)));
+    assertTrue(format.getMessage().startsWith("the catalog table " + database + ".events is parquet at "), format.getMessage());
+    assertTrue(format.getMessage().contains("but the dataset writes avro at "), format.getMessage());
+    try (var walk = Files.walk(dir.resolve("wh/events"))) {
+      assertTrue(walk.noneMatch(f -> f.toString().contains("ingest_hour=2026112011")), "the refused hour wrote nothing");
+    }
+    BadConfigException place = assertThrows(BadConfigException.class,
+        () -> sameDatabase(TableFormat.PARQUET, "wh2").run(H.plusHours(1)));
+    assertTrue(place.getMessage().contains("but the dataset writes parquet at file://" + dir.resolve("wh2")), place.getMessage());
+    assertFalse(Files.exists(dir.resolve("wh2")), "nothing written at the new place");
+    BadConfigException sync = assertThrows(BadConfigException.class,
+        () -> new TableCatalog(spark, database).sync(sameDatabase(TableFormat.AVRO, "wh").tableDef(), true));
+    assertTrue(sync.getMessage().contains("is parquet at"), "a dry-run sync says so too: " + sync.getMessage());
+    assertTrue(TableCatalog.sameLocation("s3a://b/wh/events", "s3://b/wh/events/"));
+    assertTrue(TableCatalog.sameLocation("file:/tmp/x", "file:///tmp/x"));
+    assertFalse(TableCatalog.sameLocation("s3a://b/wh/events", "s3a://b/wh2/events"));
+  }
+
   private void generate(Hour hour, long seed) throws IOException {
     new WebEventsGenerator(new Configuration()).generate(hour.start(), dir.resolve("raw").toString(), "web-events", 600, 2, true, seed);
   }
@@ -101,9 +135,10 @@ class CatalogTest {
   void aCatalogThatRefusesTheHoursPartitionsFailsTheRunSayingItsDataIsPublished() throws IOException {
     generate(H, 5);
     IngestJob job = job(TableFormat.PARQUET);
-    // A table of that name that is not the dataset's: the metastore refuses the hour's partitions (AnalysisException).
+    // A table of that name, format and place that is not the dataset's (not partitioned): the metastore refuses the
+    // hour's partitions (AnalysisException) after the hour is published.
     spark.sql("CREATE DATABASE IF NOT EXISTS " + database);
-    spark.sql("CREATE TABLE " + database + ".events (x INT) USING parquet LOCATION '" + dir.resolve("other").toUri() + "'");
+    spark.sql("CREATE TABLE " + database + ".events (x INT) USING parquet LOCATION '" + job.tableRoot() + "'");
     io.hourglass.common.RunFailedException e = org.junit.jupiter.api.Assertions.assertThrows(
         io.hourglass.common.RunFailedException.class, () -> job.run(H));
     assertTrue(e.getMessage().startsWith("the hour's data and manifest are published, but registering its partitions in the"

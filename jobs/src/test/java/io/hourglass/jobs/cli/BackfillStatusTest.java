@@ -246,6 +246,21 @@ class BackfillStatusTest {
   }
 
   @Test
+  void aBackfillRewritesHoursWrittenInAnotherFormatThanTheDatasetsNow() throws IOException {
+    generate(FROM, 1);
+    generate(FROM.plusHours(1), 2);
+    assertEquals(0, backfill(FROM, FROM.plusHours(1)).code());
+    Run avro = backfill(FROM, FROM.plusHours(1), "--set", "datasets.web_events.format=avro");
+    assertEquals(0, avro.code(), avro.out() + avro.err());
+    assertTrue(avro.err().contains(FROM + ": written as parquet, the dataset now writes avro; running it again"), avro.err());
+    assertTrue(avro.out().contains("2 hours: 2 succeeded"), avro.out());
+    try (var walk = Files.walk(dir.resolve("wh/events"))) {
+      List<String> data = walk.map(Path::toString).filter(f -> f.endsWith(".parquet") || f.endsWith(".avro")).toList();
+      assertTrue(!data.isEmpty() && data.stream().allMatch(f -> f.endsWith(".avro")), "only Avro left: " + data);
+    }
+  }
+
+  @Test
   void aRawRootWithoutTheStreamsFolderIsRefusedNotTakenForEmptyHours() throws IOException {
     Run backfill = backfill(FROM, FROM.plusHours(2)); // nothing generated: dir/raw does not exist
     assertEquals(2, backfill.code(), backfill.out() + backfill.err());
