@@ -147,6 +147,9 @@ final class SizeCommand implements Callable<Integer> {
       } else {
         out.printf("size %s %s: %s%n", dataset, hour, reason);
       }
+      if (png != null) {
+        main.err().println("hourglass: note: no chart for an empty hour; " + png + " not written");
+      }
       return Main.OK;
     }
     List<Observation> history = List.of();

@@ -54,6 +54,10 @@ final class StatusCommand implements Callable<Integer> {
     Instant now = Instant.now();
     Hour last = (to != null ? to : HourArg.LAST).resolve(ds, now);
     Hour first = from != null ? from.resolve(ds, now) : last.plusHours(-23);
+    Hour current = Hour.of(now);
+    if (last.compareTo(current) > 0) { // a typo such as 2099 would print a grid of decades of hours that cannot have run
+      throw new BadConfigException("--to " + last + " has not begun (the current hour is " + current + ")");
+    }
     if (last.compareTo(first) < 0) {
       throw new BadConfigException("--to " + last + " is before --from " + first);
     }

@@ -236,6 +236,9 @@ class BackfillStatusTest {
 
     Run status = run(concat(List.of("status", "--dataset", "web_events", "--to", "last", "--json"), common(settle)));
     assertEquals(0, status.code(), status.err());
+    Run future = run(concat(List.of("status", "--dataset", "web_events", "--to", "2099-01-01T00"), common(settle)));
+    assertEquals(2, future.code(), future.out() + future.err());
+    assertTrue(future.err().startsWith("hourglass: --to 2099-01-01T00 has not begun (the current hour is "), future.err());
     assertTrue(!Files.exists(dir.resolve("state")), "status only reads: it made no ledger in a state folder nothing ran with");
     assertTrue(status.err().startsWith("hourglass: note: no run ledger at " + dir.resolve("state").resolve("ledger.mv.db")),
         status.err());

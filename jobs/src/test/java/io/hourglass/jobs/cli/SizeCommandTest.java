@@ -245,5 +245,10 @@ class SizeCommandTest {
     Run r = run("size", "--dataset", "web_events", "--hour", H.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("no input in"), r.out());
+    Path png = dir.resolve("empty.png");
+    Run chart = run("size", "--dataset", "web_events", "--hour", H.toString(), "--png", png.toString());
+    assertEquals(0, chart.code(), chart.err());
+    assertEquals("hourglass: note: no chart for an empty hour; " + png + " not written\n", chart.err());
+    assertFalse(Files.exists(png));
   }
 }
