@@ -50,6 +50,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "size", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Executors (or Glue workers) for an hour's run to meet its deadline, from its input size and run history.")
 final class SizeCommand implements Callable<Integer> {
+  /** A margin above this is named when nothing fits: it, more than the input, is then what the deadline meets. */
+  static final double WIDE_MARGIN = 3.0;
+
   enum Target { SPARK_SUBMIT, EMR, GLUE }
 
   @ParentCommand
@@ -182,7 +185,12 @@ final class SizeCommand implements Callable<Integer> {
       }
     }
     if (!d.fits()) {
-      main.err().println("hourglass: no allowed size meets the deadline: " + d.reason());
+      // A wide margin, not the input, is then often what breaks the deadline: a few runs of history, or runs whose times
+      // the model does not explain, are read as a wide spread. Said so, rather than left to the file or fixed cost alone.
+      String wide = d.margin() > WIDE_MARGIN ? String.format(" (note the margin x%.2f: it comes from the spread of %d runs"
+          + " of history around the model, wide while they are few or uneven, and narrows as runs are recorded)",
+          d.margin(), history.size()) : "";
+      main.err().println("hourglass: no allowed size meets the deadline: " + d.reason() + wide);
       return Main.NO_SIZE_MEETS_DEADLINE;
     }
     if (json) {

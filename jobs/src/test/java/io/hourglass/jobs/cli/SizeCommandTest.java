@@ -139,6 +139,25 @@ class SizeCommandTest {
   }
 
   @Test
+  void whenNothingFitsAWideMarginFromFewUnevenRunsIsNamed() throws IOException {
+    generate();
+    double[] uneven = {1.0, 6.0, 0.4, 9.0};
+    try (JdbcRunLedger ledger = JdbcRunLedger.open(LedgerSettings.embedded(dir.resolve("state"), Duration.ofMinutes(1)))) {
+      for (int i = 0; i < uneven.length; i++) {
+        long b = 10_000_000L * (i + 1);
+        RunClaim c = ledger.claim(new RunKey("ingest", "web_events", H.plusHours(-10 + i).start()), "u-" + i, Instant.now());
+        ledger.succeeded(c, new RunMetrics(8, b, b / 8, 1000, 900, 50, 50, 0, 1 + i % 2, 4 * (1 + i % 2), "yarn", "test", 1,
+            (long) (30_000 * uneven[i]), 2_000), Instant.now());
+      }
+    }
+    Run r = run("size", "--dataset", "web_events", "--hour", H.toString(), "--deadline", "1m");
+    assertEquals(4, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("(note the margin x") && r.err().contains("it comes from the spread of 4 runs of history"),
+        r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+  }
+
+  @Test
   void observationsComeFromRecordedRunsOldestFirstSkippingIncompleteOnes() {
     var m = new RunMetrics(8, 8_000_000, 2_000_000, 1, 1, 0, 0, 0, 2, 8, "yarn", "v", 1, 120_000, 15_000);
     var none = new RunMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, "v", 1, 5, 0);
