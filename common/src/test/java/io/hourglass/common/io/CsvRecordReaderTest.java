@@ -100,6 +100,15 @@ class CsvRecordReaderTest {
     return m;
   }
 
+  /** {@code text} gzipped and cut right after a flush point: it decodes, then the stream ends without a trailer. */
+  private static byte[] cutGzip(String text) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    GZIPOutputStream gz = new GZIPOutputStream(bytes, true);
+    gz.write(text.getBytes(StandardCharsets.UTF_8));
+    gz.flush();
+    return bytes.toByteArray();
+  }
+
   private static byte[] gzip(String text) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
@@ -264,12 +273,7 @@ class CsvRecordReaderTest {
 
   @Test
   void aDamagedGzipKeepsTheRecordsBeforeTheDamageAndEndsWithOneRowNamingIt() throws IOException {
-    // Cut right after a flush point: the first part decodes, then the stream just ends.
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    GZIPOutputStream gz = new GZIPOutputStream(bytes, true);
-    gz.write("id,a,b\n1,x,y\n2,\"open\nstill".getBytes(StandardCharsets.UTF_8));
-    gz.flush();
-    String truncated = file("truncated.gz", bytes.toByteArray());
+    String truncated = file("truncated.gz", cutGzip("id,a,b\n1,x,y\n2,\"open\nstill"));
     String notGzip = file("not-gzip.gz", "id,a,b\n1,x,y\n");
     List<String> rows = read(CSV, notGzip, truncated);
     assertEquals(List.of(
@@ -284,11 +288,7 @@ class CsvRecordReaderTest {
   @Test
   void aRecordCutByTheDamageIsNeverTakenForARecordEvenWhenItParses() throws IOException {
     // The damage falls inside the last field: "3,x,2407" reads as "3,x,2", three fields, a valid-looking record.
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    GZIPOutputStream gz = new GZIPOutputStream(bytes, true);
-    gz.write("id,a,b\n1,x,y\n3,x,2".getBytes(StandardCharsets.UTF_8));
-    gz.flush();
-    String cut = file("cut.csv.gz", bytes.toByteArray());
+    String cut = file("cut.csv.gz", cutGzip("id,a,b\n1,x,y\n3,x,2"));
     assertEquals(List.of(
         ok(2, "1,x,y", f("1", "x", "y")),
         malformed(3, "3,x,2", "the record is cut short where the damage ends the object "
