@@ -51,6 +51,16 @@ public final class HourglassConfig {
     Config templateFile = parse(() -> ConfigFactory.parseResources(TEMPLATE_DATASET_FILE), TEMPLATE_DATASET_FILE);
     Config datasetTemplate = templateFile.getConfig(ROOT + ".datasets." + TEMPLATE_DATASET);
     checkKnown(layered, "--set", shipped, datasetTemplate);
+    if (dataset.isPresent() && layered.hasPath(ROOT + ".datasets")) {
+      // A --set for another dataset than the run's changes nothing; it is almost always a misspelt name
+      // (datasets.web_event.format=avro), which would leave the run's own dataset at its defaults.
+      for (String other : layered.getConfig(ROOT + ".datasets").root().keySet()) {
+        if (!other.equals(dataset.get())) {
+          throw new BadConfigException("--set: " + ROOT + ".datasets." + other + " is not this run's dataset ("
+              + dataset.get() + "), so it would change nothing; name the dataset as --dataset does");
+        }
+      }
+    }
     if (confFile.isPresent()) {
       Path file = confFile.get();
       if (!Files.isRegularFile(file)) {

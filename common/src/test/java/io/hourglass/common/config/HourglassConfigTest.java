@@ -218,6 +218,14 @@ class HourglassConfigTest {
   }
 
   @Test
+  void aSetForAnotherDatasetThanTheRunsIsRefused() {
+    BadConfigException e = assertThrows(BadConfigException.class, () -> load("datasets.web_event.format=avro"));
+    assertEquals("--set: hourglass.datasets.web_event is not this run's dataset (web_events), so it would change nothing;"
+        + " name the dataset as --dataset does", e.getMessage());
+    assertEquals(TableFormat.AVRO, load("datasets.web_events.format=avro").dataset("web_events").format());
+  }
+
+  @Test
   void aDurationWithoutAUnitIsBadNotMilliseconds() throws IOException {
     // HOCON reads a bare number as milliseconds: late = 6 meant as hours would be a 6 ms window.
     assertBad(() -> load("datasets.web_events.window.late=6").dataset("web_events"), WEB + "window.late", "give a unit");
