@@ -102,6 +102,13 @@ final class StatusCommand implements Callable<Integer> {
       hours.add(h);
     }
     root.put("hours", hours);
+    root.put("last_failure", HourStatus.lastFailure(report).map(c -> {
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("hour", c.hour().toString());
+      f.put("run_id", c.runId());
+      f.put("error", c.error());
+      return f;
+    }).orElse(null));
     return new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
   }

@@ -105,10 +105,15 @@ public final class HourStatus {
         .map(h -> "complete through " + h + " (lag " + human(report.lag().orElseThrow()) + ")")
         .orElse("no complete hour at the start of the range"));
     sb.append('\n');
-    report.cells().stream().filter(c -> c.state() == State.FAILED).reduce((a, b) -> b)
+    lastFailure(report)
         .ifPresent(c -> sb.append("last failure: ").append(c.hour()).append(" (run ").append(c.runId()).append("): ")
             .append(c.error()).append('\n'));
     return sb.toString();
+  }
+
+  /** The latest hour of the range whose run failed, if any. */
+  public static Optional<Cell> lastFailure(Report report) {
+    return report.cells().stream().filter(c -> c.state() == State.FAILED).reduce((a, b) -> b);
   }
 
   static char symbol(Cell c) {

@@ -151,6 +151,11 @@ class BackfillStatusTest {
       assertEquals("failed", failed.status());
       assertTrue(failed.error().startsWith("corrupt input file"), failed.error());
     }
+    Run status = run(concat(List.of("status", "--dataset", "web_events", "--from", FROM.toString(), "--to",
+        FROM.plusHours(1).toString(), "--json"), common()));
+    var json = new ObjectMapper().readTree(status.out());
+    assertEquals(FROM.plusHours(1).toString(), json.get("last_failure").get("hour").asText(), status.out());
+    assertTrue(json.get("last_failure").get("error").asText().startsWith("corrupt input file"), status.out());
   }
 
   @Test
