@@ -55,6 +55,12 @@ public final class SparkSessions {
       extra.put("spark.hadoop.datanucleus.schema.autoCreateAll", "true");
       extra.put("spark.hadoop.hive.metastore.schema.verification", "false");
       extra.put("spark.sql.warehouse.dir", Paths.get(state, "spark-warehouse").toUri().toString());
+      try {
+        // Derby writes its log into the folder only if it exists; otherwise its boot banner went to stderr.
+        java.nio.file.Files.createDirectories(Paths.get(state));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot create the state folder " + state + ": " + e.getMessage(), e);
+      }
       System.setProperty("derby.stream.error.file", Paths.get(state, "derby.log").toString());
     } else if (settings.catalog().enabled()) {
       extra.put("spark.sql.catalogImplementation", "hive");
