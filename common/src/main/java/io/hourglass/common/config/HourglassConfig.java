@@ -24,7 +24,7 @@ import org.apache.commons.text.similarity.LevenshteinDistance;
  * Every problem surfaces as a one-line {@link BadConfigException} naming the key and the value.
  */
 public final class HourglassConfig {
-  private static final java.util.regex.Pattern BARE_NUMBER = java.util.regex.Pattern.compile("\\s*[-+]?[0-9.]+\\s*");
+  private static final java.util.regex.Pattern BARE_NUMBER = java.util.regex.Pattern.compile("\\s*[-+]?[0-9]+(\\.[0-9]+)?\\s*");
   private static final String UNIT_NEEDED = "give a unit, e.g. 6h, 90m, 30s (a bare number would be read as milliseconds)";
 
   private static final String ROOT = "hourglass";
@@ -204,7 +204,8 @@ public final class HourglassConfig {
   private Duration durationOf(String key) {
     if (config.hasPath(key)) {
       Object value = config.getValue(key).unwrapped();
-      if (value instanceof Number || (value instanceof String text && BARE_NUMBER.matcher(text).matches())) {
+      if ((value instanceof Number n && n.doubleValue() != 0)
+          || (value instanceof String text && BARE_NUMBER.matcher(text).matches() && Double.parseDouble(text.trim()) != 0)) {
         throw BadConfigException.of(key, String.valueOf(value), UNIT_NEEDED);
       }
     }
@@ -266,7 +267,7 @@ public final class HourglassConfig {
   private static void checkOutsideRoot(Config user, String origin, Config shipped) {
     Config known = shipped.getConfig(ROOT);
     for (String top : user.root().keySet()) {
-      if (!top.equals(ROOT) && known.hasPathOrNull(ConfigUtil.joinPath(top))) {
+      if (!top.equals(ROOT) && (top.equals("datasets") || known.hasPathOrNull(ConfigUtil.joinPath(top)))) {
         throw new BadConfigException(origin + ": '" + top + "' is outside the hourglass block and would not be read;"
             + " write it as hourglass." + top + " (or inside hourglass { ... })");
       }
@@ -324,7 +325,7 @@ public final class HourglassConfig {
 
   /** Parses a HOCON duration such as {@code 6h} or {@code 10m}, naming {@code key} when it is bad. */
   public static Duration duration(String key, String text) {
-    if (text != null && BARE_NUMBER.matcher(text).matches()) {
+    if (text != null && BARE_NUMBER.matcher(text).matches() && Double.parseDouble(text.trim()) != 0) {
       throw BadConfigException.of(key, text, UNIT_NEEDED);
     }
     try {

@@ -121,7 +121,8 @@ final class CsvRecordIterator implements Iterator<Row> {
       // The stream stopped at damage in the middle of this record: what was read of it may parse (a last field
       // cut from "2407" to "2"), so it is never taken as a record. Kept whole in quarantine, with the reason.
       rejectHeaderOr(header, line, Status.MALFORMED_CSV, "the record is cut short where the damage ends the object ("
-          + RawLineReader.describe(guard.error) + ")", new String(cut.bytes(), 0, cut.kept(), StandardCharsets.UTF_8));
+          + RawLineReader.describe(guard.error) + ")",
+          new String(cut.bytes(), 0, cut.oversized() ? Math.min(cut.kept(), prefixBytes) : cut.kept(), StandardCharsets.UTF_8));
       return;
     }
     if (cut.oversized()) {

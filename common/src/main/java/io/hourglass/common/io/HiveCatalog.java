@@ -61,11 +61,15 @@ public final class HiveCatalog {
     String storage = (t.storage().serde().isDefined() ? t.storage().serde().get() : "") + " "
         + (t.storage().inputFormat().isDefined() ? t.storage().inputFormat().get() : "");
     String lower = storage.toLowerCase(java.util.Locale.ROOT);
-    String format = provider.equals("delta") ? "delta"
+    // Athena's Delta DDL (and Glue's) marks the table with table_type = DELTA over a Parquet-looking storage.
+    scala.Option<String> tableType = t.properties().get("table_type");
+    boolean delta = provider.equals("delta") || (tableType.isDefined() && tableType.get().equalsIgnoreCase("delta"));
+    String format = delta ? "delta"
         : lower.contains("parquet") || provider.equals("parquet") ? "parquet"
         : lower.contains("avro") || provider.equals("avro") ? "avro"
         : provider.isEmpty() ? storage.trim() : provider;
-    String location = t.storage().locationUri().isDefined() ? t.storage().locationUri().get().toString() : "";
+    // As a path, not a URI: a space is a space, as in the dataset's table root (the URI has %20).
+    String location = t.storage().locationUri().isDefined() ? new Path(t.storage().locationUri().get()).toString() : "";
     return java.util.Optional.of(new TableInfo(format, location));
   }
 

@@ -77,13 +77,14 @@ public final class TableCatalog {
     catalog.describe(table.name()).ifPresent(existing -> {
       String wanted = table.format().name().toLowerCase(java.util.Locale.ROOT);
       boolean sameFormat = existing.format().equals(wanted);
-      boolean sameLocation = sameLocation(existing.location(), table.root());
+      boolean sameLocation = !existing.location().isEmpty() && sameLocation(existing.location(), table.root());
       if (!sameFormat || !sameLocation) {
         throw new io.hourglass.common.config.BadConfigException(String.format("the catalog table %s.%s is %s at %s, but"
                 + " the dataset writes %s at %s: hours of both would make a table no query reads whole; set the dataset"
-                + " back, or move the table (rewrite its hours in the new %s, then drop the catalog table; its data stays)",
-            catalog.database(), table.name(), existing.format(), existing.location(), wanted, table.root(),
-            sameFormat ? "location" : "format"));
+                + " back, or, to move the table, backfill its hours with catalog.enabled = false, drop the catalog table"
+                + " (its data stays) and run catalog sync",
+            catalog.database(), table.name(), existing.format(),
+            existing.location().isEmpty() ? "no location (a view?)" : existing.location(), wanted, table.root()));
       }
     });
   }

@@ -209,6 +209,9 @@ class HourglassConfigTest {
         () -> HourglassConfig.load(Optional.of("web_events"), Optional.of(flat), List.of()));
     assertEquals("--conf " + flat + ": 'warehouse' is outside the hourglass block and would not be read; write it as"
         + " hourglass.warehouse (or inside hourglass { ... })", e.getMessage());
+    Path datasets = hocon("datasets.conf", "datasets.web_events.format = avro\n");
+    e = assertThrows(BadConfigException.class, () -> HourglassConfig.load(Optional.of("web_events"), Optional.of(datasets), List.of()));
+    assertTrue(e.getMessage().contains("'datasets' is outside the hourglass block"), e.getMessage());
     Path nothing = hocon("nothing.conf", "helper = 1\n");
     e = assertThrows(BadConfigException.class, () -> HourglassConfig.load(Optional.of("web_events"), Optional.of(nothing), List.of()));
     assertTrue(e.getMessage().startsWith("--conf " + nothing + ": sets nothing under hourglass"), e.getMessage());
@@ -236,6 +239,7 @@ class HourglassConfigTest {
         "hourglass.ledger.lease", "'30'");
     assertBad(() -> HourglassConfig.duration("--deadline", "60"), "--deadline", "(a bare number would be read as milliseconds)");
     assertEquals(Duration.ofHours(6), load("datasets.web_events.window.late=6h").dataset("web_events").late());
+    assertEquals(Duration.ZERO, load("datasets.web_events.window.future=0").dataset("web_events").future(), "0 is 0 in any unit");
   }
 
   @Test

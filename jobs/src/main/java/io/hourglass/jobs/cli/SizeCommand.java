@@ -187,9 +187,9 @@ final class SizeCommand implements Callable<Integer> {
     if (!d.fits()) {
       // A wide margin, not the input, is then often what breaks the deadline: a few runs of history, or runs whose times
       // the model does not explain, are read as a wide spread. Said so, rather than left to the file or fixed cost alone.
-      String wide = d.margin() > WIDE_MARGIN ? String.format(" (note the margin x%.2f: it comes from the spread of %d runs"
-          + " of history around the model, wide while they are few or uneven, and narrows as runs are recorded)",
-          d.margin(), history.size()) : "";
+      String wide = d.margin() > WIDE_MARGIN ? String.format(" (note the margin x%.2f: it comes from the spread of the recent"
+          + " runs of history around the model, wide while they are few or uneven, and narrows as runs are recorded)",
+          d.margin()) : "";
       main.err().println("hourglass: no allowed size meets the deadline: " + d.reason() + wide);
       return Main.NO_SIZE_MEETS_DEADLINE;
     }

@@ -115,7 +115,14 @@ public final class Backfill {
   private boolean runAgainFor(Hour h, IngestJob.Published published) {
     InputDrift drift = published.drift();
     if (published.format() != null && !published.format().equals(job.formatName())) {
-      // The dataset's format changed since: the hour is rewritten in the new one, or the table would hold both.
+      // The dataset's format changed since: the hour is rewritten in the new one, or the table would hold both;
+      // but never from less than its run read (a retention rule removed raw objects): that is told, not done.
+      if (drift.manifestFound() && !drift.gone().isEmpty()) {
+        progress.accept(String.format("%s: written as %s, the dataset now writes %s, but %d object(s) its run read are"
+                + " gone from its folder (%s, ...); not rewritten from less than it holds (--force does that)", h,
+            published.format(), job.formatName(), drift.gone().size(), name(drift.gone().get(0))));
+        return false;
+      }
       progress.accept(String.format("%s: written as %s, the dataset now writes %s; running it again", h, published.format(),
           job.formatName()));
       return true;

@@ -218,11 +218,6 @@ public final class IngestJob {
           + "; nothing written, existing output left as it is");
       return new Result(hour, input, Optional.empty(), Optional.empty());
     }
-    if (settings.catalog().enabled()) {
-      // Before anything is written: a catalog table of another format or place would be refused after the write,
-      // with the hour already published beside the table's others.
-      new TableCatalog(spark, settings.catalog().database()).requireMatches(tableDef());
-    }
     progress.accept(String.format("reading %d files, %s, from %s", input.files().size(), bytes(input.totalBytes()), input.folder()));
 
     if (dataset.parser() == InputParser.FAST && !dataset.inputFormat().delimited() && dataset.format() != TableFormat.DELTA) {
@@ -533,6 +528,17 @@ public final class IngestJob {
     long byBytes = (rawBytes + RAW_BYTES_PER_WRITE_TASK - 1) / RAW_BYTES_PER_WRITE_TASK;
     long waves = (byBytes + cores - 1) / cores;
     return (int) Math.min(Math.max(1, waves) * cores, 10_000);
+  }
+
+  /**
+   * With the catalog on, refuses a catalog table of another format or place than the dataset's (see
+   * {@link TableCatalog#requireMatches}). The commands call it before they claim any hour: a refusal is a setting to
+   * fix, not a failed run, and recording it as one would make a backfill re-run every hour it touched.
+   */
+  public void requireCatalogMatches() {
+    if (settings.catalog().enabled()) {
+      new TableCatalog(spark, settings.catalog().database()).requireMatches(tableDef());
+    }
   }
 
   /** The events table as the catalog sees it. */

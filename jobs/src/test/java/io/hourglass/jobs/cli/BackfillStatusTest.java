@@ -266,6 +266,34 @@ class BackfillStatusTest {
       List<String> data = walk.map(Path::toString).filter(f -> f.endsWith(".parquet") || f.endsWith(".avro")).toList();
       assertTrue(!data.isEmpty() && data.stream().allMatch(f -> f.endsWith(".avro")), "only Avro left: " + data);
     }
+    // An hour whose raw objects were partly removed since (a retention rule) is not rewritten from less.
+    GeneratedHour third = generate(FROM.plusHours(2), 3);
+    assertEquals(0, backfill(FROM.plusHours(2), FROM.plusHours(2), "--set", "datasets.web_events.format=avro").code());
+    Files.delete(Paths.get(java.net.URI.create(third.files().get(0))));
+    Run parquet = backfill(FROM.plusHours(2), FROM.plusHours(2));
+    assertEquals(0, parquet.code(), parquet.out() + parquet.err());
+    assertTrue(parquet.err().contains(FROM.plusHours(2) + ": written as avro, the dataset now writes parquet, but 1 object(s)"
+        + " its run read are gone from its folder"), parquet.err());
+    assertTrue(parquet.out().contains("1 hours: 0 succeeded, 0 empty, 1 skipped") || parquet.out().contains("1 skipped"), parquet.out());
+  }
+
+  @Test
+  void aCatalogTableOfAnotherFormatIsRefusedBeforeAnyHourIsClaimed() throws IOException {
+    generate(FROM, 1);
+    String db = "--set";
+    String catalog = "catalog.database=hg_backfill_" + Math.abs(dir.hashCode());
+    assertEquals(0, backfill(FROM, FROM, "--set", "catalog.enabled=true", db, catalog).code());
+    Run avro = backfill(FROM, FROM, "--force", "--set", "catalog.enabled=true", db, catalog,
+        "--set", "datasets.web_events.format=avro");
+    assertEquals(2, avro.code(), avro.out() + avro.err());
+    assertTrue(avro.err().contains("is parquet at") && avro.err().contains("but the dataset writes avro at"), avro.err());
+    Run ingest = run(concat(List.of("ingest", "--dataset", "web_events", "--hour", FROM.toString()),
+        common("--set", "catalog.enabled=true", db, catalog, "--set", "datasets.web_events.format=avro")));
+    assertEquals(2, ingest.code(), ingest.out() + ingest.err());
+    try (JdbcRunLedger ledger = ledger()) {
+      assertEquals(List.of("succeeded"), ledger.history("ingest", "web_events", FROM.start(), FROM.end()).stream()
+          .map(RunRow::status).toList(), "the refusals recorded nothing: the hour stays done");
+    }
   }
 
   @Test
