@@ -13,8 +13,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.mapreduce.Job;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.spark.sql.SparkSession;
@@ -38,6 +43,8 @@ import scala.collection.immutable.Map$;
  * Parquet's record consumer (so Parquet writes the same pages), for every timestamp type, with nulls, empty and
  * null-valued maps and non-ASCII text; it hands strings over uncopied only when the rows are kept; and whatever
  * it does not cover goes to Spark's path, including Spark's error for a timestamp before the calendar switch.
+ * Under Parquet's own record consumer it writes to the column writers directly, and they get the same values,
+ * levels and record ends as through Spark's write support, rows that go through the consumer among them.
  */
 class DirectWriteSupportTest {
   private static final SparkSession SPARK = SparkTestSession.get();
@@ -71,6 +78,49 @@ class DirectWriteSupportTest {
       calls.add("binary " + HexFormat.of().formatHex(value.getBytes()));
       reused.add(value.isBackingBytesReused());
     }
+  }
+
+  /** Parquet's column writers' calls, column by column, and the records ended. */
+  private static final class ColumnRecorder implements ColumnWriteStore {
+    final Map<String, List<String>> calls = new TreeMap<>();
+    int records;
+
+    @Override
+    public ColumnWriter getColumnWriter(ColumnDescriptor column) {
+      List<String> log = calls.computeIfAbsent(String.join(".", column.getPath()), k -> new ArrayList<>());
+      return new ColumnWriter() {
+        @Override public void write(int value, int r, int d) { log.add("int " + value + " r" + r + " d" + d); }
+        @Override public void write(long value, int r, int d) { log.add("long " + value + " r" + r + " d" + d); }
+        @Override public void write(boolean value, int r, int d) { log.add("boolean " + value + " r" + r + " d" + d); }
+        @Override public void write(float value, int r, int d) { log.add("float " + value + " r" + r + " d" + d); }
+        @Override public void write(double value, int r, int d) { log.add("double " + value + " r" + r + " d" + d); }
+        @Override public void writeNull(int r, int d) { log.add("null r" + r + " d" + d); }
+        @Override public void close() { }
+        @Override public long getBufferedSizeInMemory() { return 0; }
+
+        @Override
+        public void write(Binary value, int r, int d) {
+          log.add("binary " + HexFormat.of().formatHex(value.getBytes()) + " r" + r + " d" + d);
+        }
+      };
+    }
+
+    @Override public void flush() { }
+    @Override public void endRecord() { records++; }
+    @Override public long getAllocatedSize() { return 0; }
+    @Override public long getBufferedSize() { return 0; }
+    @Override public String memUsageString() { return ""; }
+    @Override public void close() { }
+  }
+
+  /** The rows written through Parquet's own record consumer over recording column writers, flushed as Parquet does. */
+  private static ColumnRecorder writeToColumns(ParquetWriteSupport support, Configuration conf, List<InternalRow> rows) {
+    ColumnRecorder columns = new ColumnRecorder();
+    RecordConsumer consumer = new ColumnIOFactory().getColumnIO(support.init(conf).getSchema()).getRecordWriter(columns);
+    support.prepareForWrite(consumer);
+    rows.forEach(support::write);
+    consumer.flush(); // as Parquet's writer does before it flushes a row group
+    return columns;
   }
 
   private static UTF8String s(String v) {
@@ -134,6 +184,44 @@ class DirectWriteSupportTest {
       assertEquals(spark.calls, direct.calls, timestampType);
       assertEquals(spark.reused, direct.reused, timestampType + ": without kept rows every string is handed over as reused");
     }
+  }
+
+  @Test
+  void writesParquetsColumnWritersWhatTheConsumerWouldForEveryTimestampType() throws IOException {
+    for (String timestampType : List.of("INT96", "TIMESTAMP_MICROS", "TIMESTAMP_MILLIS")) {
+      Configuration conf = conf(SCHEMA, timestampType, true);
+      DirectWriteSupport ours = new DirectWriteSupport();
+      ColumnRecorder direct = writeToColumns(ours, conf, rows());
+      ColumnRecorder spark = writeToColumns(new ParquetWriteSupport(), conf, rows());
+      assertTrue(ours.toColumns(), timestampType + ": Parquet's own consumer, so straight to its column writers");
+      assertEquals(rows().size(), ours.rowsHere(), timestampType);
+      assertEquals(rows().size(), direct.records, timestampType);
+      assertEquals(spark.records, direct.records, timestampType);
+      assertEquals(List.of("at", "big", "id", "n", "note", "props.key_value.key", "props.key_value.value"),
+          List.copyOf(direct.calls.keySet()), timestampType);
+      assertEquals(spark.calls, direct.calls, timestampType);
+    }
+  }
+
+  @Test
+  void aRowThroughTheConsumerAmongDirectOnesKeepsEveryColumnInOrder() throws IOException {
+    // The second row's required id is null, so it goes through the consumer, which holds the null map back;
+    // the direct rows around it must not overtake it.
+    List<InternalRow> rows = List.of(
+        new GenericInternalRow(new Object[] {s("a"), 1, 2L, micros("2026-11-20T10:00:00Z"), map("k", "v"), s("x")}),
+        new GenericInternalRow(new Object[] {null, 3, null, null, null, s("y")}),
+        new GenericInternalRow(new Object[] {s("c"), null, 4L, null, map("k2", "v2", "k3", null), null}),
+        new GenericInternalRow(new Object[] {s("d"), null, null, null, null, null}));
+    Configuration conf = conf(SCHEMA, "INT96", true);
+    DirectWriteSupport ours = new DirectWriteSupport();
+    ColumnRecorder direct = writeToColumns(ours, conf, rows);
+    ColumnRecorder spark = writeToColumns(new ParquetWriteSupport(), conf, rows);
+    assertTrue(ours.toColumns());
+    assertEquals(3, ours.rowsHere(), "one row went through the consumer");
+    assertEquals(4, direct.records);
+    assertEquals(spark.calls, direct.calls);
+    assertEquals(List.of("null r0 d0", "binary 6b32 r0 d2", "binary 6b33 r1 d2", "null r0 d0"),
+        direct.calls.get("props.key_value.key").subList(1, 5));
   }
 
   @Test
