@@ -339,6 +339,10 @@ final class DirectParquetStage {
       private final Map<String, Integer> filesPerDirectory = new HashMap<>();
       private Open last;
       private final Object[] lastValues = new Object[partitionTypes.length];
+      /** The partition values of the last directories named, and their names (see recentDirectory). */
+      private final Object[][] recentValues = new Object[16][];
+      private final String[] recentNames = new String[16];
+      private int nextRecent;
 
       Files(int partition, int attempt) {
         this.partition = partition;
@@ -355,7 +359,7 @@ final class DirectParquetStage {
       void write(InternalRow row) {
         Open target = last;
         if (target == null || !sameDirectory(row)) {
-          target = open(directory(row));
+          target = open(recentDirectory(row));
           last = target;
           remember(row);
         }
@@ -379,6 +383,34 @@ final class DirectParquetStage {
           Object v = row.isNullAt(dataColumns + i) ? null : row.get(dataColumns + i, partitionTypes[i]);
           lastValues[i] = v instanceof UTF8String u ? u.clone() : v; // a decoder may reuse its buffers
         }
+      }
+
+      /**
+       * The row's partition directory, from the few last named when its values are among them: an hour's late records
+       * move its rows between a handful of directories many times a file, and naming one escapes every value.
+       */
+      private String recentDirectory(InternalRow row) {
+        for (int k = 0; k < recentValues.length && recentValues[k] != null; k++) {
+          Object[] values = recentValues[k];
+          boolean same = true;
+          for (int i = 0; i < partitionTypes.length && same; i++) {
+            Object v = row.isNullAt(dataColumns + i) ? null : row.get(dataColumns + i, partitionTypes[i]);
+            same = Objects.equals(v, values[i]);
+          }
+          if (same) {
+            return recentNames[k];
+          }
+        }
+        String name = directory(row);
+        Object[] values = new Object[partitionTypes.length];
+        for (int i = 0; i < values.length; i++) {
+          Object v = row.isNullAt(dataColumns + i) ? null : row.get(dataColumns + i, partitionTypes[i]);
+          values[i] = v instanceof UTF8String u ? u.clone() : v; // a decoder may reuse its buffers
+        }
+        recentValues[nextRecent] = values;
+        recentNames[nextRecent] = name;
+        nextRecent = (nextRecent + 1) % recentValues.length;
+        return name;
       }
 
       /** The row's partition directory, named exactly as Spark names it (escaped; null as Hive's default partition). */
