@@ -5,6 +5,9 @@ import io.hourglass.common.transform.Status;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -56,6 +59,10 @@ public final class RawLineReader {
   public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
   /** How much of an oversized record is kept as its raw text in quarantine (64 KiB): enough to see what it is. */
   public static final int OVERSIZED_PREFIX_BYTES = 64 * 1024;
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
 
   private RawLineReader() {}
 
@@ -425,14 +432,6 @@ public final class RawLineReader {
       }
     }
 
-    private static int indexOfNewline(byte[] bytes, int from, int to) {
-      for (int i = from; i < to; i++) {
-        if (bytes[i] == '\n') {
-          return i;
-        }
-      }
-      return -1;
-    }
 
     /** Opens an object, decompressing it when it starts with the gzip magic bytes (shared with {@link CsvRecordReader}). */
     static InputStream open(Configuration conf, String path) throws IOException {
@@ -460,5 +459,27 @@ public final class RawLineReader {
         throw e;
       }
     }
+  }
+
+  /**
+   * The first '\n' in {@code bytes[from, to)}, or -1: eight bytes at a time (a byte equal to '\n' is a zero byte of
+   * the word XOR eight newlines, and the lowest high bit of (x - 0x01..) & ~x & 0x80.. marks the first zero byte),
+   * as the per-byte loop was 2% of the write tasks' CPU on a line of about 500 bytes.
+   */
+  static int indexOfNewline(byte[] bytes, int from, int to) {
+    int i = from;
+    for (; i <= to - Long.BYTES; i += Long.BYTES) {
+      long x = (long) LONGS.get(bytes, i) ^ NEWLINES;
+      long found = (x - ONES) & ~x & HIGHS;
+      if (found != 0) {
+        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (bytes[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
   }
 }

@@ -74,6 +74,33 @@ class RawLineReaderTest {
   }
 
   @Test
+  void findsTheFirstNewlineEightBytesAtATimeAsByteByByte() {
+    // Bytes next to '\n' in value (0x09, 0x0B, 0x8A, 0xFF, 0x00) around it, at every offset and range end.
+    java.util.Random random = new java.util.Random(7);
+    byte[] alphabet = {'\n', 0x09, 0x0B, (byte) 0x8A, (byte) 0xFF, 0x00, 'a', (byte) 0x80, 0x01};
+    int checked = 0;
+    for (int round = 0; round < 200; round++) {
+      byte[] bytes = new byte[random.nextInt(40)];
+      double newlines = random.nextDouble() * 0.3;
+      for (int i = 0; i < bytes.length; i++) {
+        bytes[i] = random.nextDouble() < newlines ? (byte) '\n' : alphabet[1 + random.nextInt(alphabet.length - 1)];
+      }
+      for (int from = 0; from <= bytes.length; from++) {
+        for (int to = from; to <= bytes.length; to++) {
+          int expected = -1;
+          for (int i = from; i < to && expected < 0; i++) {
+            expected = bytes[i] == '\n' ? i : -1;
+          }
+          assertEquals(expected, RawLineReader.indexOfNewline(bytes, from, to),
+              () -> "in " + Arrays.toString(bytes));
+          checked += expected >= 0 ? 1 : 0;
+        }
+      }
+    }
+    assertTrue(checked > 1000, "newlines found: " + checked);
+  }
+
+  @Test
   void readsPlainAndGzipLinesWithPositions() throws IOException {
     String plain = file("plain.json", "{\"a\":1}\r\n\r\n{\"b\":2}{\"c\":3}\r\n}{\r\nlast");
     String bom = file("bom.json", "\uFEFF{\"a\":1}\n\uFEFFx\n");
