@@ -3,12 +3,15 @@ package io.hourglass.common.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,6 +73,7 @@ public final class HourglassConfig {
           "--conf " + file);
       checkOutsideRoot(user, "--conf " + file, shipped);
       checkKnown(user, "--conf " + file, shipped, datasetTemplate);
+      checkNewDatasets(user, "--conf " + file, datasetTemplate);
       layered = layered.withFallback(user);
     }
     if (datasetFile != null) {
@@ -279,6 +283,53 @@ public final class HourglassConfig {
   }
 
   /** The closest known key to a misspelt one, if it is close enough to be the one meant. */
+  /**
+   * A dataset a {@code --conf} file names that the jar does not ship is a new dataset, with no defaults under it: it
+   * must set every setting, or no run of it could start. One that sets only some is almost always a misspelt name
+   * ({@code datasets.web_event { pii.email = drop }}), which would leave the dataset meant at its defaults while the
+   * file looks applied: refused as the file is read, naming what is missing and the shipped dataset likely meant.
+   */
+  private static void checkNewDatasets(Config user, String origin, Config datasetTemplate) {
+    if (!user.hasPath(ROOT + ".datasets") || !(user.getValue(ROOT + ".datasets") instanceof ConfigObject datasets)) {
+      return;
+    }
+    for (Map.Entry<String, ConfigValue> d : datasets.entrySet()) {
+      String name = d.getKey();
+      if (!(d.getValue() instanceof ConfigObject block) || shippedDataset(name)) {
+        continue;
+      }
+      List<String> missing = new ArrayList<>();
+      try {
+        Config defined = block.toConfig();
+        // Top-level settings (stream, table, ...) first, as those are what a reader of the message looks for.
+        for (String key : datasetTemplate.entrySet().stream().map(Map.Entry::getKey)
+            .sorted(Comparator.comparingInt((String k) -> ConfigUtil.splitPath(k).size()).thenComparing(k -> k)).toList()) {
+          if (!defined.hasPathOrNull(key)) {
+            missing.add(key);
+          }
+        }
+      } catch (ConfigException.NotResolved e) {
+        continue; // built by substitution: resolved (and checked key by key) when its dataset runs
+      }
+      if (!missing.isEmpty()) {
+        int settings = datasetTemplate.entrySet().size();
+        String named = String.join(", ", missing.subList(0, Math.min(4, missing.size()))) + (missing.size() > 4 ? ", ..." : "");
+        LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
+        String meant = distance.apply(name, TEMPLATE_DATASET) <= Math.max(2, name.length() / 4)
+            ? " (did you mean " + ROOT + ".datasets." + TEMPLATE_DATASET + "?)" : "";
+        throw new BadConfigException(origin + ": " + ROOT + ".datasets." + ConfigUtil.joinPath(name)
+            + " is not a dataset the jar ships" + meant + "; as a new dataset it sets " + (settings - missing.size())
+            + " of the " + settings + " settings and lacks " + missing.size() + " (" + named
+            + "): a new dataset sets them all (README, Configuration)");
+      }
+    }
+  }
+
+  /** Whether the jar ships {@code conf/datasets/<name>.conf} (looked up without parsing it). */
+  private static boolean shippedDataset(String name) {
+    return HourglassConfig.class.getClassLoader().getResource("conf/datasets/" + name + ".conf") != null;
+  }
+
   private static String didYouMean(String key, Config known, String prefix) {
     LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
     String best = null;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -284,12 +287,37 @@ class HourglassConfigTest {
   }
 
   @Test
-  void missingSettingIsBadNamingTheKey() throws IOException {
-    Path conf = hocon("partial.conf", "hourglass.datasets.other { stream = s, format = parquet }");
-    HourglassConfig c = HourglassConfig.load(Optional.empty(), Optional.of(conf), List.of());
+  void missingSettingIsBadNamingTheKey() {
+    // A dataset made with --set alone (no file of its own): what it lacks is found when it is asked for.
+    HourglassConfig c = HourglassConfig.load(Optional.of("other"), Optional.empty(), List.of("datasets.other.stream=s"));
     BadConfigException e = assertThrows(BadConfigException.class, () -> c.dataset("other"));
     assertTrue(e.getMessage().contains("hourglass.datasets.other.table"), e.getMessage());
     assertTrue(e.getMessage().contains("not set"), e.getMessage());
+  }
+
+  @Test
+  void aConfFilesPartialDatasetThatTheJarDoesNotShipIsRefusedAsItIsRead() throws IOException {
+    // Misspelt: the settings meant for web_events would silently not apply.
+    Path typo = hocon("typo-dataset.conf", "hourglass.datasets.web_event { pii.email = drop }");
+    BadConfigException e = assertThrows(BadConfigException.class,
+        () -> HourglassConfig.load(Optional.of("web_events"), Optional.of(typo), List.of()));
+    int settings = ConfigFactory.parseResources("conf/datasets/web_events.conf")
+        .getConfig("hourglass.datasets.web_events").entrySet().size();
+    assertEquals("--conf " + typo + ": hourglass.datasets.web_event is not a dataset the jar ships (did you mean "
+        + "hourglass.datasets.web_events?); as a new dataset it sets 1 of the " + settings + " settings and lacks "
+        + (settings - 1) + " (format, max-reject-rate, settle, sla, ...): a new dataset sets "
+        + "them all (README, Configuration)", e.getMessage());
+    // A new dataset named unlike any shipped one, set in part, gets no guess.
+    Path partial = hocon("partial.conf", "hourglass.datasets.other { stream = s, format = parquet }");
+    BadConfigException p = assertThrows(BadConfigException.class,
+        () -> HourglassConfig.load(Optional.empty(), Optional.of(partial), List.of()));
+    assertTrue(p.getMessage().contains("hourglass.datasets.other is not a dataset the jar ships; as a new dataset it sets 2 of"),
+        p.getMessage());
+    assertTrue(p.getMessage().contains("lacks 18 (max-reject-rate, settle, sla, table, ...)"), p.getMessage());
+    // The shipped dataset, set in part, is fine: its file gives the rest.
+    Path shipped = hocon("shipped.conf", "hourglass.datasets.web_events { pii.email = drop }");
+    assertEquals(PiiMode.DROP,
+        HourglassConfig.load(Optional.of("web_events"), Optional.of(shipped), List.of()).dataset("web_events").email());
   }
 
   @Test
@@ -309,11 +337,18 @@ class HourglassConfigTest {
         + "hourglass.catalog.enabled?"), inFile.getMessage());
   }
 
+  /** A whole new dataset's block: every setting the shipped dataset has, with {@code changes} over them. */
+  private static String wholeDataset(String changes) {
+    Config shipped = ConfigFactory.parseResources("conf/datasets/web_events.conf").getConfig("hourglass.datasets.web_events");
+    return ConfigFactory.parseString(changes).withFallback(shipped).root().render(ConfigRenderOptions.concise());
+  }
+
   @Test
   void sparksOwnKeysAndANewDatasetsKeysAreSettings() throws IOException {
     Path conf = hocon("new.conf", String.join("\n",
         "helper = 3", // outside hourglass: not ours to check
-        "hourglass.datasets.clicks { stream = c, table = clicks, format = avro, window.late = 2h, input.csv.header = false }"));
+        "hourglass.datasets.clicks = " + wholeDataset("stream = c, table = clicks, format = avro, window.late = 2h, "
+            + "input.csv.header = false")));
     HourglassConfig c = HourglassConfig.load(Optional.empty(), Optional.of(conf),
         List.of("spark.conf.\"spark.sql.anything.at.all\"=1"));
     assertEquals("1", c.settings().spark().conf().get("spark.sql.anything.at.all"));
