@@ -84,7 +84,9 @@ final class BackfillCommand implements Callable<Integer> {
       Backfill.Options options = new Backfill.Options(parallelism, force, retries, Duration.ofSeconds(2), Duration.ofMinutes(1));
       ProgressView view = new ProgressView(main.err(), System.console() != null && System.getenv("CI") == null);
       try (JdbcRunLedger ledger = Ledgers.open(config, settings, main.env())) {
+        long t0 = System.nanoTime();
         SparkSession spark = SparkSessions.getOrCreate("hourglass backfill ingest " + dataset + " " + first + ".." + last, settings);
+        long startupMs = (System.nanoTime() - t0) / 1_000_000;
         Ledgers.ephemeralLedgerWarning(config, settings, spark.sparkContext().master()).ifPresent(main.err()::println);
         IngestJob job = new IngestJob(spark, settings, ds, key, line -> {
           if (line.startsWith(IngestJob.WARNING)) { // the hours' own progress would drown the backfill's; not these
@@ -93,7 +95,7 @@ final class BackfillCommand implements Callable<Integer> {
         });
         job.requireCatalogMatches(); // before any hour is claimed: exit 2, nothing recorded
         List<Backfill.HourOutcome> outcomes = new Backfill(spark, job, ledger, TableSchema.load(ds.tableSchema()).version(),
-            options, Clock.systemUTC(), view, view::note).run(hours);
+            options, Clock.systemUTC(), view, view::note, startupMs).run(hours);
         view.close();
         return summarize(main.out(), first, last, outcomes);
       }

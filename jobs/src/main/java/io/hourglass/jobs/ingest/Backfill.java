@@ -67,9 +67,14 @@ public final class Backfill {
   private final Clock clock;
   private final Listener listener;
   private final Consumer<String> progress;
+  private final long sessionStartupMs;
 
+  /**
+   * @param sessionStartupMs how long the backfill's SparkSession took to start: recorded with every hour it runs, as
+   *     each would have paid it run on its own, so that the sizer's fixed cost is not fitted to hours that paid none
+   */
   public Backfill(SparkSession spark, IngestJob job, JdbcRunLedger ledger, int schemaVersion, Options options, Clock clock,
-      Listener listener, Consumer<String> progress) {
+      Listener listener, Consumer<String> progress, long sessionStartupMs) {
     this.spark = spark;
     this.job = job;
     this.ledger = ledger;
@@ -78,6 +83,7 @@ public final class Backfill {
     this.clock = clock;
     this.listener = listener;
     this.progress = progress;
+    this.sessionStartupMs = sessionStartupMs;
   }
 
   /**
@@ -223,7 +229,7 @@ public final class Backfill {
     for (int attempt = 1; ; attempt++) {
       listener.started(h, attempt);
       try {
-        IngestJob.Result r = recorded.run(job, h, 0);
+        IngestJob.Result r = recorded.run(job, h, sessionStartupMs);
         return new HourOutcome(h, r.empty() ? State.EMPTY : State.SUCCEEDED, attempt, null, Duration.between(t0, clock.instant()));
       } catch (Exception e) { // Spark's job failures are SparkException: checked, undeclared, and as much a failure
         String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
