@@ -73,7 +73,7 @@ public final class HourglassConfig {
           "--conf " + file);
       checkOutsideRoot(user, "--conf " + file, shipped);
       checkKnown(user, "--conf " + file, shipped, datasetTemplate);
-      checkNewDatasets(user, "--conf " + file, datasetTemplate);
+      checkNewDatasets(user, "--conf " + file, datasetTemplate, layered);
       layered = layered.withFallback(user);
     }
     if (datasetFile != null) {
@@ -282,34 +282,36 @@ public final class HourglassConfig {
     }
   }
 
-  /** The closest known key to a misspelt one, if it is close enough to be the one meant. */
   /**
    * A dataset a {@code --conf} file names that the jar does not ship is a new dataset, with no defaults under it: it
    * must set every setting, or no run of it could start. One that sets only some is almost always a misspelt name
    * ({@code datasets.web_event { pii.email = drop }}), which would leave the dataset meant at its defaults while the
    * file looks applied: refused as the file is read, naming what is missing and the shipped dataset likely meant.
    */
-  private static void checkNewDatasets(Config user, String origin, Config datasetTemplate) {
-    if (!user.hasPath(ROOT + ".datasets") || !(user.getValue(ROOT + ".datasets") instanceof ConfigObject datasets)) {
-      return;
+  private static void checkNewDatasets(Config user, String origin, Config datasetTemplate, Config sets) {
+    ConfigObject datasets;
+    try {
+      if (!user.hasPath(ROOT + ".datasets") || !(user.getValue(ROOT + ".datasets") instanceof ConfigObject o)) {
+        return;
+      }
+      datasets = o;
+      datasets.keySet(); // an object merged with a substitution cannot list its keys until resolved
+    } catch (ConfigException.NotResolved e) {
+      return; // checked key by key when a dataset of it runs
     }
     for (Map.Entry<String, ConfigValue> d : datasets.entrySet()) {
       String name = d.getKey();
       if (!(d.getValue() instanceof ConfigObject block) || shippedDataset(name)) {
         continue;
       }
+      String setPrefix = ConfigUtil.joinPath(ROOT, "datasets", name) + ".";
       List<String> missing = new ArrayList<>();
-      try {
-        Config defined = block.toConfig();
-        // Top-level settings (stream, table, ...) first, as those are what a reader of the message looks for.
-        for (String key : datasetTemplate.entrySet().stream().map(Map.Entry::getKey)
-            .sorted(Comparator.comparingInt((String k) -> ConfigUtil.splitPath(k).size()).thenComparing(k -> k)).toList()) {
-          if (!defined.hasPathOrNull(key)) {
-            missing.add(key);
-          }
+      // Top-level settings (stream, table, ...) first, as those are what a reader of the message looks for.
+      for (String key : datasetTemplate.entrySet().stream().map(Map.Entry::getKey)
+          .sorted(Comparator.comparingInt((String k) -> ConfigUtil.splitPath(k).size()).thenComparing(k -> k)).toList()) {
+        if (!present(block, ConfigUtil.splitPath(key)) && !sets.hasPathOrNull(setPrefix + key)) {
+          missing.add(key);
         }
-      } catch (ConfigException.NotResolved e) {
-        continue; // built by substitution: resolved (and checked key by key) when its dataset runs
       }
       if (!missing.isEmpty()) {
         int settings = datasetTemplate.entrySet().size();
@@ -325,11 +327,45 @@ public final class HourglassConfig {
     }
   }
 
-  /** Whether the jar ships {@code conf/datasets/<name>.conf} (looked up without parsing it). */
-  private static boolean shippedDataset(String name) {
-    return HourglassConfig.class.getClassLoader().getResource("conf/datasets/" + name + ".conf") != null;
+  /**
+   * Whether {@code path} is set under {@code block}, read before substitutions are resolved: where a substitution
+   * stands on the way ({@code window = ${defaults.window}}) it may well give the key, so the key counts as set (its
+   * value is checked, key by key, when the dataset runs).
+   */
+  private static boolean present(ConfigObject block, List<String> path) {
+    ConfigValue v = block;
+    for (String part : path) {
+      if (!(v instanceof ConfigObject o)) {
+        return unresolved(v);
+      }
+      try {
+        v = o.get(part);
+      } catch (ConfigException.NotResolved e) {
+        return true; // an object merged with a substitution ({@code clicks = ${base} { ... }})
+      }
+      if (v == null) {
+        return false;
+      }
+    }
+    return true;
   }
 
+  private static boolean unresolved(ConfigValue v) {
+    try {
+      v.valueType();
+      return false;
+    } catch (ConfigException.NotResolved e) {
+      return true;
+    }
+  }
+
+  /** Whether the jar ships {@code conf/datasets/<name>.conf} (looked up without parsing it). */
+  private static boolean shippedDataset(String name) {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader(); // where parseResources looks
+    return (loader != null ? loader : HourglassConfig.class.getClassLoader()).getResource("conf/datasets/" + name + ".conf") != null;
+  }
+
+  /** The closest known key to a misspelt one, if it is close enough to be the one meant. */
   private static String didYouMean(String key, Config known, String prefix) {
     LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
     String best = null;

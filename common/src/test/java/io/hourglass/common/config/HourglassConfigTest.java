@@ -314,6 +314,18 @@ class HourglassConfigTest {
     assertTrue(p.getMessage().contains("hourglass.datasets.other is not a dataset the jar ships; as a new dataset it sets 2 of"),
         p.getMessage());
     assertTrue(p.getMessage().contains("lacks 18 (max-reject-rate, settle, sla, table, ...)"), p.getMessage());
+    // What a substitution gives counts (resolved, and checked, when the dataset runs), and so does a --set for it.
+    Path helped = hocon("helped.conf", String.join("\n",
+        "defaults.window { late = 2h, future = 5m }",
+        "hourglass.datasets.clicks = " + wholeDatasetWithout("window", "stream = c, table = clicks")
+            .replaceFirst("}$", ", \"window\": \\${defaults.window} }")));
+    HourglassConfig h = HourglassConfig.load(Optional.of("clicks"), Optional.of(helped), List.of());
+    assertEquals(Duration.ofHours(2), h.dataset("clicks").late());
+    Path withoutTable = hocon("no-table.conf", "hourglass.datasets.clicks = " + wholeDatasetWithout("table", "stream = c"));
+    assertThrows(BadConfigException.class,
+        () -> HourglassConfig.load(Optional.of("clicks"), Optional.of(withoutTable), List.of()));
+    assertEquals("clicks", HourglassConfig.load(Optional.of("clicks"), Optional.of(withoutTable),
+        List.of("datasets.clicks.table=clicks")).dataset("clicks").table());
     // The shipped dataset, set in part, is fine: its file gives the rest.
     Path shipped = hocon("shipped.conf", "hourglass.datasets.web_events { pii.email = drop }");
     assertEquals(PiiMode.DROP,
@@ -339,8 +351,14 @@ class HourglassConfigTest {
 
   /** A whole new dataset's block: every setting the shipped dataset has, with {@code changes} over them. */
   private static String wholeDataset(String changes) {
+    return wholeDatasetWithout(null, changes);
+  }
+
+  /** The same without the setting or block {@code left} (null: none). */
+  private static String wholeDatasetWithout(String left, String changes) {
     Config shipped = ConfigFactory.parseResources("conf/datasets/web_events.conf").getConfig("hourglass.datasets.web_events");
-    return ConfigFactory.parseString(changes).withFallback(shipped).root().render(ConfigRenderOptions.concise());
+    Config block = ConfigFactory.parseString(changes).withFallback(shipped);
+    return (left == null ? block : block.withoutPath(left)).root().render(ConfigRenderOptions.concise());
   }
 
   @Test
