@@ -35,11 +35,20 @@ public record CsvOptions(boolean header, char delimiter, char quote, char escape
    * Builds the options from the settings under {@code keyPrefix} (e.g. {@code hourglass.datasets.web_events.input.}),
    * naming the key and value of the first bad one.
    *
-   * @param format csv or tsv; tsv fixes the delimiter to TAB, so a delimiter other than the default is refused there
-   *     rather than silently ignored
+   * @param format csv or tsv; tsv fixes the delimiter to TAB, so a delimiter other than TAB set for it is refused
+   *     rather than silently ignored (the shipped default, {@code ,}, is what csv would use)
    */
   public static CsvOptions of(String keyPrefix, InputFormat format, boolean header, String delimiter, String quote,
       String escape) {
+    return of(keyPrefix, format, header, delimiter, false, quote, escape);
+  }
+
+  /**
+   * @param delimiterGiven whether the delimiter was set by the user (a {@code --conf} file, {@code --set}) rather than
+   *     left at the shipped default: for tsv, a given {@code ,} is refused like any delimiter but TAB
+   */
+  public static CsvOptions of(String keyPrefix, InputFormat format, boolean header, String delimiter,
+      boolean delimiterGiven, String quote, String escape) {
     String key = keyPrefix + "csv.";
     delimiter = spelledTab(delimiter);
     quote = spelledTab(quote);
@@ -48,9 +57,9 @@ public record CsvOptions(boolean header, char delimiter, char quote, char escape
     char e = single(key + "escape", escape);
     char d;
     if (format == InputFormat.TSV) {
-      if (!delimiter.equals(",") && !delimiter.equals("\t")) {
+      if (!delimiter.equals("\t") && (delimiterGiven || !delimiter.equals(","))) {
         throw BadConfigException.of(key + "delimiter", printable(delimiter),
-            "input.format = tsv always splits on TAB; use input.format = csv for another delimiter");
+            "input.format = tsv always splits on TAB (leave csv.delimiter unset, or set it to \\t); use input.format = csv for another delimiter");
       }
       d = '\t';
     } else {

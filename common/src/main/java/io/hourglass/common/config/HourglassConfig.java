@@ -166,8 +166,17 @@ public final class HourglassConfig {
   /** {@code input.csv}, read and validated whatever the format, so that a bad value is found before it is needed. */
   private CsvOptions csvOptions(String input) {
     return CsvOptions.of(input, enumOf(input + "format", InputFormat.class), get(input + "csv.header", config::getBoolean),
-        get(input + "csv.delimiter", config::getString), get(input + "csv.quote", config::getString),
-        get(input + "csv.escape", config::getString));
+        get(input + "csv.delimiter", config::getString), givenByUser(input + "csv.delimiter"),
+        get(input + "csv.quote", config::getString), get(input + "csv.escape", config::getString));
+  }
+
+  /** Whether {@code key}'s value comes from the user ({@code --conf}, {@code --set}) rather than a file the jar ships. */
+  private boolean givenByUser(String key) {
+    if (!config.hasPath(key)) {
+      return false;
+    }
+    String resource = config.getValue(key).origin().resource();
+    return resource == null || !resource.startsWith("conf/");
   }
 
   /** The resolved configuration, for settings a job reads itself. */

@@ -50,6 +50,8 @@ class CsvInputConfigTest {
     assertEquals('\t', load("datasets.web_events.input.format=csv", "datasets.web_events.input.csv.delimiter=\\t").csv().delimiter(),
         "\\t spelled out is TAB: a --set value is trimmed, a real TAB would be lost");
     assertBad(CSV + "delimiter", ";", "datasets.web_events.input.format=tsv", "datasets.web_events.input.csv.delimiter=;");
+    // The shipped default "," is csv's, and tsv ignores it; a "," the user sets for tsv would be ignored silently.
+    assertBad(CSV + "delimiter", ",", "datasets.web_events.input.format=tsv", "datasets.web_events.input.csv.delimiter=,");
   }
 
   @Test
