@@ -37,13 +37,6 @@ public record CsvOptions(boolean header, char delimiter, char quote, char escape
    *
    * @param format csv or tsv; tsv fixes the delimiter to TAB, so a delimiter other than TAB set for it is refused
    *     rather than silently ignored (the shipped default, {@code ,}, is what csv would use)
-   */
-  public static CsvOptions of(String keyPrefix, InputFormat format, boolean header, String delimiter, String quote,
-      String escape) {
-    return of(keyPrefix, format, header, delimiter, false, quote, escape);
-  }
-
-  /**
    * @param delimiterGiven whether the delimiter was set by the user (a {@code --conf} file, {@code --set}) rather than
    *     left at the shipped default: for tsv, a given {@code ,} is refused like any delimiter but TAB
    */

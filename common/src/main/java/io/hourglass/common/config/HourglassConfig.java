@@ -308,6 +308,9 @@ public final class HourglassConfig {
     } catch (ConfigException.NotResolved e) {
       return; // checked key by key when a dataset of it runs
     }
+    // Top-level settings (stream, table, ...) first, as those are what a reader of the message looks for.
+    List<String> keys = datasetTemplate.entrySet().stream().map(Map.Entry::getKey)
+        .sorted(Comparator.comparingInt((String k) -> ConfigUtil.splitPath(k).size()).thenComparing(k -> k)).toList();
     for (Map.Entry<String, ConfigValue> d : datasets.entrySet()) {
       String name = d.getKey();
       if (!(d.getValue() instanceof ConfigObject block) || shippedDataset(name)) {
@@ -315,15 +318,13 @@ public final class HourglassConfig {
       }
       String setPrefix = ConfigUtil.joinPath(ROOT, "datasets", name) + ".";
       List<String> missing = new ArrayList<>();
-      // Top-level settings (stream, table, ...) first, as those are what a reader of the message looks for.
-      for (String key : datasetTemplate.entrySet().stream().map(Map.Entry::getKey)
-          .sorted(Comparator.comparingInt((String k) -> ConfigUtil.splitPath(k).size()).thenComparing(k -> k)).toList()) {
+      for (String key : keys) {
         if (!present(block, ConfigUtil.splitPath(key)) && !sets.hasPathOrNull(setPrefix + key)) {
           missing.add(key);
         }
       }
       if (!missing.isEmpty()) {
-        int settings = datasetTemplate.entrySet().size();
+        int settings = keys.size();
         String named = String.join(", ", missing.subList(0, Math.min(4, missing.size()))) + (missing.size() > 4 ? ", ..." : "");
         LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
         String meant = distance.apply(name, TEMPLATE_DATASET) <= Math.max(2, name.length() / 4)

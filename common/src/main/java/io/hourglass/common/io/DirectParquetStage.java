@@ -338,7 +338,8 @@ final class DirectParquetStage {
       private final List<String> created = new ArrayList<>();
       private final Map<String, Integer> filesPerDirectory = new HashMap<>();
       private Open last;
-      private final Object[] lastValues = new Object[partitionTypes.length];
+      /** The partition values of the directory the previous row went to. */
+      private Object[] lastValues;
       /** The partition values of the last directories named, and their names (see recentDirectory). */
       private final Object[][] recentValues = new Object[16][];
       private final String[] recentNames = new String[16];
@@ -358,58 +359,50 @@ final class DirectParquetStage {
 
       void write(InternalRow row) {
         Open target = last;
-        if (target == null || !sameDirectory(row)) {
+        if (target == null || !in(row, lastValues)) {
           target = open(recentDirectory(row));
           last = target;
-          remember(row);
         }
         target.writer.write(data.of(row));
         target.rows++;
       }
 
-      /** Whether {@code row} belongs where the previous row went (the common case, checked without a string). */
-      private boolean sameDirectory(InternalRow row) {
+      /** Whether {@code row}'s partition values are {@code values} (checked without a string). */
+      private boolean in(InternalRow row, Object[] values) {
         for (int i = 0; i < partitionTypes.length; i++) {
-          Object v = row.isNullAt(dataColumns + i) ? null : row.get(dataColumns + i, partitionTypes[i]);
-          if (!Objects.equals(v, lastValues[i])) {
+          if (!Objects.equals(partitionValue(row, i), values[i])) {
             return false;
           }
         }
         return true;
       }
 
-      private void remember(InternalRow row) {
-        for (int i = 0; i < partitionTypes.length; i++) {
-          Object v = row.isNullAt(dataColumns + i) ? null : row.get(dataColumns + i, partitionTypes[i]);
-          lastValues[i] = v instanceof UTF8String u ? u.clone() : v; // a decoder may reuse its buffers
-        }
+      private Object partitionValue(InternalRow row, int i) {
+        return row.isNullAt(dataColumns + i) ? null : row.get(dataColumns + i, partitionTypes[i]);
       }
 
       /**
        * The row's partition directory, from the few last named when its values are among them: an hour's late records
-       * move its rows between a handful of directories many times a file, and naming one escapes every value.
+       * move its rows between a handful of directories many times a file, and naming one escapes every value. Its
+       * values become the ones the next row is checked against.
        */
       private String recentDirectory(InternalRow row) {
         for (int k = 0; k < recentValues.length && recentValues[k] != null; k++) {
-          Object[] values = recentValues[k];
-          boolean same = true;
-          for (int i = 0; i < partitionTypes.length && same; i++) {
-            Object v = row.isNullAt(dataColumns + i) ? null : row.get(dataColumns + i, partitionTypes[i]);
-            same = Objects.equals(v, values[i]);
-          }
-          if (same) {
+          if (in(row, recentValues[k])) {
+            lastValues = recentValues[k];
             return recentNames[k];
           }
         }
         String name = directory(row);
         Object[] values = new Object[partitionTypes.length];
         for (int i = 0; i < values.length; i++) {
-          Object v = row.isNullAt(dataColumns + i) ? null : row.get(dataColumns + i, partitionTypes[i]);
+          Object v = partitionValue(row, i);
           values[i] = v instanceof UTF8String u ? u.clone() : v; // a decoder may reuse its buffers
         }
         recentValues[nextRecent] = values;
         recentNames[nextRecent] = name;
         nextRecent = (nextRecent + 1) % recentValues.length;
+        lastValues = values;
         return name;
       }
 

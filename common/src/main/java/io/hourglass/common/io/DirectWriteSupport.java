@@ -139,16 +139,16 @@ public class DirectWriteSupport extends ParquetWriteSupport {
     }
   }
 
-  /** The column writers beneath Parquet's own consumer, with each root field's levels; false for another consumer. */
-  private boolean findColumns(RecordConsumer recordConsumer) {
+  /** Sets {@link #store} to the column writers beneath Parquet's own consumer, with each root field's levels. */
+  private void findColumns(RecordConsumer recordConsumer) {
     if (kinds == null || CONSUMER_COLUMNS == null || recordConsumer.getClass() != CONSUMER_COLUMNS.getDeclaringClass()) {
-      return false;
+      return;
     }
     ColumnWriteStore columns;
     try {
       columns = (ColumnWriteStore) CONSUMER_COLUMNS.get(recordConsumer);
     } catch (IllegalAccessException e) {
-      return false;
+      return;
     }
     int n = names.length;
     ColumnWriter[] w = new ColumnWriter[n];
@@ -185,7 +185,6 @@ public class DirectWriteSupport extends ParquetWriteSupport {
     valueDefs = vd;
     required = Arrays.copyOf(req, requiredCount);
     consumerRows = false;
-    return true;
   }
 
   private static int kind(DataType type, String timestampType) {
@@ -213,9 +212,8 @@ public class DirectWriteSupport extends ParquetWriteSupport {
     super.prepareForWrite(recordConsumer);
     this.consumer = recordConsumer;
     // Parquet calls this again with a new consumer (and column writers) after each row group it flushes.
-    if (!findColumns(recordConsumer)) {
-      store = null;
-    }
+    store = null;
+    findColumns(recordConsumer);
   }
 
   /** Whether rows go straight to Parquet's column writers (false: through the record consumer). */

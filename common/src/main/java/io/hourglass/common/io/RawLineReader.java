@@ -432,7 +432,6 @@ public final class RawLineReader {
       }
     }
 
-
     /** Opens an object, decompressing it when it starts with the gzip magic bytes (shared with {@link CsvRecordReader}). */
     static InputStream open(Configuration conf, String path) throws IOException {
       Path p = new Path(path);

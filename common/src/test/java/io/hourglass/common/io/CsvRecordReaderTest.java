@@ -234,7 +234,7 @@ class CsvRecordReaderTest {
 
   @Test
   void tsvSplitsOnTabsAndQuotesStillWork() throws IOException {
-    CsvOptions tsv = CsvOptions.of("k.", InputFormat.TSV, true, ",", "\"", "\"");
+    CsvOptions tsv = CsvOptions.of("k.", InputFormat.TSV, true, ",", false, "\"", "\"");
     String uri = file("events.tsv", "id\ta\tb\n1\t\"x\ty\"\tc,d\n2\t\t\"multi\nline\"\n");
     assertEquals(List.of(
         ok(2, "1\t\"x\ty\"\tc,d", f("1", "x\ty", "c,d")),
