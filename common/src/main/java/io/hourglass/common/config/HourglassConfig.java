@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.commons.text.similarity.LevenshteinDistance;
 
@@ -133,7 +135,7 @@ public final class HourglassConfig {
     String p = ROOT + ".datasets." + name;
     if (!config.hasPath(p)) {
       throw new BadConfigException("unknown dataset '" + name + "': no conf/datasets/" + name
-          + ".conf in the jar and no " + p + " in --conf");
+          + ".conf in the jar and no " + p + " in --conf" + closestDataset(name));
     }
     String table = get(p + ".table", config::getString);
     if (get("hourglass.catalog.enabled", config::getBoolean) && !table.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -373,6 +375,19 @@ public final class HourglassConfig {
   private static boolean shippedDataset(String name) {
     ClassLoader loader = Thread.currentThread().getContextClassLoader(); // where parseResources looks
     return (loader != null ? loader : HourglassConfig.class.getClassLoader()).getResource("conf/datasets/" + name + ".conf") != null;
+  }
+
+  /** "; did you mean X?" for the dataset the jar ships or --conf defines that is closest to a misspelt name, or "". */
+  private String closestDataset(String name) {
+    Set<String> known = new TreeSet<>(List.of(TEMPLATE_DATASET));
+    if (config.hasPath(ROOT + ".datasets")) {
+      known.addAll(config.getObject(ROOT + ".datasets").keySet());
+    }
+    LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
+    return known.stream()
+        .filter(k -> distance.apply(name, k) <= Math.max(2, name.length() / 4))
+        .min(Comparator.comparingInt((String k) -> distance.apply(name, k)))
+        .map(k -> "; did you mean --dataset " + k + "?").orElse("");
   }
 
   /** The closest known key to a misspelt one, if it is close enough to be the one meant. */

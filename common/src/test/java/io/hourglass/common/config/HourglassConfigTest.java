@@ -280,10 +280,20 @@ class HourglassConfigTest {
   }
 
   @Test
-  void unknownDatasetIsBadNamingIt() {
-    assertBad(() -> HourglassConfig.load(Optional.of("nope"), Optional.empty(), List.of()).dataset("nope"),
-        "hourglass.datasets.nope", "'nope'");
-    assertBad(() -> load().dataset("web_event"), "hourglass.datasets.web_event", "'web_event'");
+  void unknownDatasetIsBadNamingItAndTheDatasetMeant() throws IOException {
+    BadConfigException far = assertThrows(BadConfigException.class,
+        () -> HourglassConfig.load(Optional.of("nope"), Optional.empty(), List.of()).dataset("nope"));
+    assertEquals("unknown dataset 'nope': no conf/datasets/nope.conf in the jar and no hourglass.datasets.nope in --conf",
+        far.getMessage(), "no dataset is close enough to guess");
+    BadConfigException typo = assertThrows(BadConfigException.class,
+        () -> HourglassConfig.load(Optional.of("web_event"), Optional.empty(), List.of()).dataset("web_event"));
+    assertEquals("unknown dataset 'web_event': no conf/datasets/web_event.conf in the jar and no "
+        + "hourglass.datasets.web_event in --conf; did you mean --dataset web_events?", typo.getMessage());
+    // A dataset the --conf file defines is a candidate too, and the closest one is named.
+    Path conf = hocon("clicks.conf", "hourglass.datasets.clicks = " + wholeDatasetWithout(null, "stream = c, table = clicks"));
+    BadConfigException near = assertThrows(BadConfigException.class,
+        () -> HourglassConfig.load(Optional.of("click"), Optional.of(conf), List.of()).dataset("click"));
+    assertTrue(near.getMessage().endsWith("; did you mean --dataset clicks?"), near.getMessage());
   }
 
   @Test
