@@ -138,6 +138,10 @@ final class SizeCommand implements Callable<Integer> {
     if (historyRuns < 1) { // the ledger's query needs at least one; 0 used to end in its stack trace
       throw BadConfigException.of(s + "history", historyRuns, "must be at least 1");
     }
+    if (historyRuns > Sizer.FIT_WINDOW) { // more would be read and then left out of the fit without a word
+      throw BadConfigException.of(s + "history", historyRuns, "must be at most " + Sizer.FIT_WINDOW
+          + ": the model is fitted to the last " + Sizer.FIT_WINDOW + " runs (two weeks of hours) at most");
+    }
 
     HourInput input = new HourDiscovery(HadoopConfs.from(settings.spark())).discover(settings.rawRoot(), ds.stream(), hour);
     PrintStream out = main.out();

@@ -14,6 +14,7 @@ import io.hourglass.common.ledger.RunClaim;
 import io.hourglass.common.ledger.RunKey;
 import io.hourglass.common.ledger.RunMetrics;
 import io.hourglass.common.sizer.Observation;
+import io.hourglass.common.sizer.Sizer;
 import io.hourglass.jobs.generate.GeneratedHour;
 import io.hourglass.jobs.generate.WebEventsGenerator;
 import io.hourglass.jobs.sizing.IngestSizing;
@@ -184,6 +185,10 @@ class SizeCommandTest {
     assertEquals(2, history.code(), history.err());
     assertTrue(history.err().startsWith("hourglass: hourglass.sizer.history = 'abc': "), history.err());
     assertEquals(1, history.err().lines().count(), history.err());
+    Run longer = run("size", "--dataset", "web_events", "--hour", H.toString(), "--set", "sizer.history=1000");
+    assertEquals(2, longer.code(), longer.err());
+    assertEquals("hourglass: hourglass.sizer.history = '1000': must be at most " + Sizer.FIT_WINDOW + ": the model is fitted to "
+        + "the last " + Sizer.FIT_WINDOW + " runs (two weeks of hours) at most\n", longer.err());
     Run ledger = run("size", "--dataset", "web_events", "--hour", H.toString(), "--set", "ledger.url=jdbc:mysql://db/x?password=pw12345");
     assertEquals(2, ledger.code(), ledger.err());
     assertTrue(ledger.err().startsWith("hourglass: no JDBC driver on the classpath accepts the ledger URL"), ledger.err());
