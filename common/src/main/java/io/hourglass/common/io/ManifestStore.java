@@ -44,8 +44,10 @@ public final class ManifestStore {
     }
   }
 
+  /** Writes the hour's manifest (replacing it) and returns its location, written as the table root is ({@link #location}). */
   public String write(String tableRoot, Hour hour, RunManifest manifest) {
-    Path target = new Path(location(tableRoot, hour));
+    String location = location(tableRoot, hour);
+    Path target = new Path(location);
     try {
       FileSystem fs = target.getFileSystem(hadoopConf);
       byte[] bytes = JSON.writeValueAsBytes(manifest);
@@ -63,7 +65,7 @@ public final class ManifestStore {
           throw new IOException("rename " + tmp + " -> " + target + " failed");
         }
       }
-      return target.toString();
+      return location; // not the Hadoop path's "file:/..." where the table root reads "file:///..."
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write manifest " + target + ": " + e.getMessage(), e);
     }

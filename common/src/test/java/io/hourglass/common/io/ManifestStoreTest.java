@@ -58,6 +58,8 @@ class ManifestStoreTest {
     String written = store.write(tableRoot(), HOUR, m);
     Path onDisk = tmp.resolve("events/_manifests/2026112010.json");
     assertTrue(Files.isRegularFile(onDisk), written);
+    assertEquals(ManifestStore.location(tableRoot(), HOUR), written, "the location as the table root is written");
+    assertTrue(written.startsWith("file:///"), written);
     assertTrue(written.endsWith("/events/_manifests/2026112010.json"), written);
 
     String json = Files.readString(onDisk);
