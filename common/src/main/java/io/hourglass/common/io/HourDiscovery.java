@@ -12,6 +12,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
 
 /**
  * Finds the raw objects of one arrival hour under the Firehose layout
@@ -19,6 +20,7 @@ import org.apache.hadoop.fs.Path;
  * years of other hours costs one listing. Hidden objects ({@code _*}, {@code .*}) and folders are skipped.
  */
 public final class HourDiscovery {
+  private static final String RAW_ROOT = "hourglass.raw-root";
   private final Configuration hadoopConf;
 
   public HourDiscovery(Configuration hadoopConf) {
@@ -39,6 +41,8 @@ public final class HourDiscovery {
             + " hourglass.raw-root) and the dataset's stream; until Firehose has written the stream's first object,"
             + " create the folder to have its hours recorded as empty");
       }
+    } catch (UnsupportedFileSystemException e) {
+      throw StorageSchemes.refused(RAW_ROOT, rawRoot, path.toUri().getScheme());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + streamFolder + ": " + e.getMessage(), e);
     }
@@ -64,6 +68,8 @@ public final class HourDiscovery {
         }
       }
       return new HourInput(folder, true, files);
+    } catch (UnsupportedFileSystemException e) {
+      throw StorageSchemes.refused(RAW_ROOT, rawRoot, path.toUri().getScheme());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + folder + ": " + e.getMessage(), e);
     }

@@ -93,6 +93,7 @@ final class BackfillCommand implements Callable<Integer> {
             view.note(line);
           }
         });
+        job.requireStorage();
         job.requireCatalogMatches(); // before any hour is claimed: exit 2, nothing recorded
         List<Backfill.HourOutcome> outcomes = new Backfill(spark, job, ledger, TableSchema.load(ds.tableSchema()).version(),
             options, Clock.systemUTC(), view, view::note, startupMs).run(hours);

@@ -55,6 +55,7 @@ final class IngestCommand implements Callable<Integer> {
     Ledgers.ephemeralLedgerWarning(config, settings, spark.sparkContext().master()).ifPresent(main.err()::println);
     try (JdbcRunLedger ledger = opened.ledger()) {
       IngestJob job = new IngestJob(spark, settings, ds, key, progress);
+      job.requireStorage();
       job.requireCatalogMatches(); // before the hour is claimed: a refusal is not a failed run
       IngestJob.Result result = new RecordedIngest(ledger, Clock.systemUTC(), progress).run(job, hour, startupMs);
       Summary.print(main.out(), ds, job, result);

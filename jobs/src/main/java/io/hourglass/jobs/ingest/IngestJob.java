@@ -25,6 +25,7 @@ import io.hourglass.common.io.RecordSource;
 import io.hourglass.common.io.RowSpill;
 import io.hourglass.common.io.RunManifest;
 import io.hourglass.common.io.StatusTally;
+import io.hourglass.common.io.StorageSchemes;
 import io.hourglass.common.io.TableCatalog;
 import io.hourglass.common.schema.TableSchema;
 import io.hourglass.common.spark.JobLabels;
@@ -528,6 +529,16 @@ public final class IngestJob {
     long byBytes = (rawBytes + RAW_BYTES_PER_WRITE_TASK - 1) / RAW_BYTES_PER_WRITE_TASK;
     long waves = (byBytes + cores - 1) / cores;
     return (int) Math.min(Math.max(1, waves) * cores, 10_000);
+  }
+
+  /**
+   * Refuses a raw root or warehouse whose scheme no file system of this run serves ({@code s3://} outside EMR and
+   * Glue): called, like {@link #requireCatalogMatches}, before any hour is claimed.
+   */
+  public void requireStorage() {
+    var conf = spark.sparkContext().hadoopConfiguration();
+    StorageSchemes.require(conf, "hourglass.raw-root", settings.rawRoot());
+    StorageSchemes.require(conf, "hourglass.warehouse", settings.warehouse());
   }
 
   /**

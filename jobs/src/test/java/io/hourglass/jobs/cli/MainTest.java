@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hourglass.common.config.Hour;
 import io.hourglass.common.io.ManifestStore;
 import io.hourglass.common.io.RunManifest;
@@ -121,6 +122,30 @@ class MainTest {
     Run r = run(ingestArgs("--set", "datasets.web_events.format=orc"));
     assertEquals(2, r.code());
     assertEquals("hourglass: hourglass.datasets.web_events.format = 'orc': must be one of parquet | avro | delta\n", r.err());
+  }
+
+  @Test
+  void aLocationNoFileSystemServesExitsTwoInOneLineAndRecordsNothing() throws IOException {
+    generate(100, false);
+    String hint = "no file system serves 's3:' in this run (s3:// is EMR's and Glue's own; elsewhere write s3a://)\n";
+    Run warehouse = run("ingest", "--dataset", "web_events", "--hour", H.toString(), "--raw-root", dir.resolve("raw").toString(),
+        "--warehouse", "s3://bucket/wh", "--set", "state-dir=" + dir.resolve("state"));
+    assertEquals(2, warehouse.code(), warehouse.err());
+    assertEquals("hourglass: hourglass.warehouse = 's3://bucket/wh': " + hint, warehouse.errLines());
+    Run raw = run("ingest", "--dataset", "web_events", "--hour", H.toString(), "--raw-root", "s3://bucket/raw",
+        "--warehouse", dir.resolve("wh").toString(), "--set", "state-dir=" + dir.resolve("state"));
+    assertEquals(2, raw.code(), raw.err());
+    assertEquals("hourglass: hourglass.raw-root = 's3://bucket/raw': " + hint, raw.errLines());
+    Run backfill = run("backfill", "ingest", "--dataset", "web_events", "--from", H.toString(), "--to", H.toString(),
+        "--raw-root", "s3://bucket/raw", "--warehouse", dir.resolve("wh").toString(), "--set", "state-dir=" + dir.resolve("state"));
+    assertEquals(2, backfill.code(), backfill.err());
+    assertEquals("hourglass: hourglass.raw-root = 's3://bucket/raw': " + hint, backfill.errLines());
+    // Refused before the hour was claimed: the ledger holds no run of it, so the next good run is the first.
+    Run status = run("status", "--dataset", "web_events", "--from", H.toString(), "--to", H.toString(), "--json",
+        "--set", "state-dir=" + dir.resolve("state"));
+    assertEquals(0, status.code(), status.err());
+    assertEquals("MISSING", new ObjectMapper().readTree(status.out()).get("hours").get(0).get("state").asText(), status.out());
+    assertEquals(0, run(ingestArgs()).code());
   }
 
   @Test
