@@ -4,6 +4,7 @@ import io.hourglass.common.config.DatasetSettings;
 import io.hourglass.common.config.HourglassConfig;
 import io.hourglass.common.config.Settings;
 import io.hourglass.common.io.HiveCatalog.Partition;
+import io.hourglass.common.io.StorageSchemes;
 import io.hourglass.common.io.TableCatalog;
 import io.hourglass.common.spark.SparkSessions;
 import io.hourglass.jobs.ingest.IngestJob;
@@ -54,6 +55,7 @@ final class CatalogCommand implements Callable<Integer> {
       DatasetSettings ds = config.dataset(dataset);
       IngestCommand.requireDelta(ds);
       SparkSession spark = SparkSessions.getOrCreate("hourglass catalog sync " + dataset, settings);
+      StorageSchemes.require(spark.sparkContext().hadoopConfiguration(), "hourglass.warehouse", settings.warehouse());
       IngestJob job = new IngestJob(spark, settings, ds, Optional.empty(), line -> { });
       TableCatalog.Plan plan = new TableCatalog(spark, settings.catalog().database()).sync(job.tableDef(), dryRun);
       PrintStream out = parent.main.out();

@@ -4,6 +4,7 @@ import io.hourglass.common.config.BadConfigException;
 import io.hourglass.common.config.DatasetSettings;
 import io.hourglass.common.config.Hour;
 import io.hourglass.common.config.HourglassConfig;
+import io.hourglass.common.io.StorageSchemes;
 import io.hourglass.jobs.generate.GeneratedHour;
 import io.hourglass.jobs.generate.WebEventsGenerator;
 import java.util.List;
@@ -66,6 +67,7 @@ final class GenerateCommand implements Callable<Integer> {
     Configuration conf = io.hourglass.common.spark.HadoopConfs.from(config.settings().spark());
     String rawRoot = config.settings().rawRoot();
     check(ds, records, files, repeats, rejects);
+    StorageSchemes.require(conf, "hourglass.raw-root", rawRoot);
     WebEventsGenerator generator = new WebEventsGenerator(conf);
     List<String> existing = generator.existingObjects(hour.start(), rawRoot, ds.stream());
     if (!existing.isEmpty() && !replace) {

@@ -140,6 +140,9 @@ class MainTest {
         "--raw-root", "s3://bucket/raw", "--warehouse", dir.resolve("wh").toString(), "--set", "state-dir=" + dir.resolve("state"));
     assertEquals(2, backfill.code(), backfill.err());
     assertEquals("hourglass: hourglass.raw-root = 's3://bucket/raw': " + hint, backfill.errLines());
+    Run generate = run("generate", "--hour", H.toString(), "--raw-root", "s3://bucket/raw");
+    assertEquals(2, generate.code(), generate.err());
+    assertEquals("hourglass: hourglass.raw-root = 's3://bucket/raw': " + hint, generate.errLines());
     // Refused before the hour was claimed: the ledger holds no run of it, so the next good run is the first.
     Run status = run("status", "--dataset", "web_events", "--from", H.toString(), "--to", H.toString(), "--json",
         "--set", "state-dir=" + dir.resolve("state"));
