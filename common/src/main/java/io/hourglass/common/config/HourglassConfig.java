@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -328,9 +329,8 @@ public final class HourglassConfig {
       if (!missing.isEmpty()) {
         int settings = keys.size();
         String named = String.join(", ", missing.subList(0, Math.min(4, missing.size()))) + (missing.size() > 4 ? ", ..." : "");
-        LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
-        String meant = distance.apply(name, TEMPLATE_DATASET) <= Math.max(2, name.length() / 4)
-            ? " (did you mean " + ROOT + ".datasets." + TEMPLATE_DATASET + "?)" : "";
+        String meant = closest(name, List.of(TEMPLATE_DATASET))
+            .map(shipped -> " (did you mean " + ROOT + ".datasets." + shipped + "?)").orElse("");
         throw new BadConfigException(origin + ": " + ROOT + ".datasets." + ConfigUtil.joinPath(name)
             + " is not a dataset the jar ships" + meant + "; as a new dataset it sets " + (settings - missing.size())
             + " of the " + settings + " settings and lacks " + missing.size() + " (" + named
@@ -383,26 +383,24 @@ public final class HourglassConfig {
     if (config.hasPath(ROOT + ".datasets")) {
       known.addAll(config.getObject(ROOT + ".datasets").keySet());
     }
-    LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
-    return known.stream()
-        .filter(k -> distance.apply(name, k) <= Math.max(2, name.length() / 4))
-        .min(Comparator.comparingInt((String k) -> distance.apply(name, k)))
-        .map(k -> "; did you mean --dataset " + k + "?").orElse("");
+    return closest(name, known).map(k -> "; did you mean --dataset " + k + "?").orElse("");
   }
 
   /** The closest known key to a misspelt one, if it is close enough to be the one meant. */
   private static String didYouMean(String key, Config known, String prefix) {
+    return closest(key, known.entrySet().stream().map(Map.Entry::getKey).sorted().toList())
+        .map(best -> "; did you mean " + prefix + best + "?").orElse("");
+  }
+
+  /**
+   * The candidate nearest to a misspelt {@code name} (the first in iteration order among equals) when it is within
+   * max(2, a quarter of the name's length) edits, close enough to be the one meant.
+   */
+  private static Optional<String> closest(String name, Collection<String> candidates) {
     LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : known.entrySet().stream().map(Map.Entry::getKey).sorted().toList()) {
-      int d = distance.apply(key, candidate);
-      if (d < bestDistance) {
-        best = candidate;
-        bestDistance = d;
-      }
-    }
-    return best != null && bestDistance <= Math.max(2, key.length() / 4) ? "; did you mean " + prefix + best + "?" : "";
+    return candidates.stream()
+        .min(Comparator.comparingInt((String c) -> distance.apply(name, c)))
+        .filter(best -> distance.apply(name, best) <= Math.max(2, name.length() / 4));
   }
 
   private static Config parseOverrides(List<String> overrides) {
